@@ -1,0 +1,58 @@
+"""Helpers for running the book's notebooks the same way on the site, locally and in Colab."""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+
+import numpy as np
+
+
+
+def glue(name: str, value, display: bool = False) -> None:
+    """Store ``value`` for the prose of the book (myst-nb ``glue``); a no-op where myst-nb is absent.
+
+    On the book's site, numbers quoted in the text come from the executed cell through this
+    function. In Colab or a plain Jupyter, myst-nb is usually not installed and nothing is stored.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a non-empty string, got {name!r}")
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:
+        return
+    _glue(name, value, display=display)
+
+
+def seed_everything(seed: int = 42) -> None:
+    """Seed Python, NumPy and, if they are imported, Keras/TensorFlow and PyTorch.
+
+    Also asks TensorFlow for deterministic kernels so that two runs print the same numbers.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+    random.seed(seed)
+    np.random.seed(seed)
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    if "keras" in sys.modules:
+        import keras
+
+        keras.utils.set_random_seed(seed)
+    if "tensorflow" in sys.modules:
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+    if "torch" in sys.modules:
+        import torch
+
+        torch.manual_seed(seed)
+        torch.use_deterministic_algorithms(True)
+
+
+def count_params_torch(module) -> int:
+    """Number of trainable parameters of a torch module, ``sum(p.numel())``."""
+    return int(sum(p.numel() for p in module.parameters() if p.requires_grad))
+
+
+__all__ = ["count_params_torch", "glue", "seed_everything"]

@@ -1,0 +1,95 @@
+"""Checkers for chapter 1, *Networks without memory: the multilayer perceptron*."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from rnnbook.exercises._report import CheckResult, report
+from rnnbook.mlp import softmax as _reference_softmax
+from rnnbook.params import dense_param_count, mlp_param_count
+
+
+def _int_answer(answer, what: str) -> int | CheckResult:
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
+        return report(False, f"{what}: expected a whole number, got {answer!r}")
+    return int(answer)
+
+
+def check_mlp_param_count(answer, in_features: int = 20, num_hiddens: int = 64, num_outputs: int = 10):
+    """Exercise 1: parameters of the MLP d → h → q (defaults: 20 → 64 → 10)."""
+    value = _int_answer(answer, "parameter count")
+    if isinstance(value, CheckResult):
+        return value
+    expected = mlp_param_count(in_features, num_hiddens, num_outputs)
+    if value == expected:
+        return report(True, f"{value} parameters: d·h + h + h·q + q")
+    hidden = dense_param_count(in_features, num_hiddens)
+    if value in (hidden, in_features * num_hiddens + num_hiddens * num_outputs):
+        return report(False, f"{value} is too small: count both layers, each with its bias")
+    return report(False, f"{value} is not right: count d·h + h for the hidden layer, then h·q + q")
+
+
+def check_window_param_count(answer, window: int = 10, in_features: int = 3, num_hiddens: int = 16):
+    """Exercise 4: hidden-layer parameters of an MLP fed a flattened window of τ steps."""
+    value = _int_answer(answer, "parameter count")
+    if isinstance(value, CheckResult):
+        return value
+    expected = dense_param_count(window * in_features, num_hiddens)
+    if value == expected:
+        return report(True, f"{value} parameters: the input has τ·d = {window * in_features} features")
+    if value == dense_param_count(in_features, num_hiddens):
+        return report(False, f"{value} counts one time step only: the flattened window has τ·d inputs")
+    return report(False, f"{value} is not right: the hidden layer sees τ·d inputs")
+
+
+def check_softmax(fn) -> CheckResult:
+    """Exercise 2: a numerically stable softmax over the last axis of an (n, q) array."""
+    if not callable(fn):
+        return report(False, f"expected a function softmax(O), got {type(fn).__name__}")
+    rng = np.random.default_rng(0)
+    cases = {
+        "random logits": rng.normal(size=(4, 5)),
+        "large logits (1000 and more)": np.array([[1000.0, 1001.0, 1002.0], [-1000.0, 0.0, 1000.0]]),
+        "equal logits": np.zeros((2, 3)),
+    }
+    for name, O in cases.items():
+        try:
+            got = np.asarray(fn(O.copy()), dtype=np.float64)
+        except Exception as exc:  # the reader's code may fail in any way
+            return report(False, f"{name}: your function raised {type(exc).__name__}: {exc}")
+        if got.shape != O.shape:
+            return report(False, f"{name}: expected shape {O.shape}, got {got.shape}")
+        if not np.all(np.isfinite(got)):
+            return report(False, f"{name}: got NaN or inf; subtract the row maximum before exp")
+        if not np.allclose(got, _reference_softmax(O), atol=1e-9):
+            return report(False, f"{name}: values differ from softmax along the last axis")
+    return report(True, "rows sum to 1 and large logits do not overflow")
+
+
+def check_linear_port(fn) -> CheckResult:
+    """Exercise 3: ``fn(linear, dense)`` copies a torch nn.Linear into a built Keras Dense."""
+    import keras
+    import torch
+
+    if not callable(fn):
+        return report(False, f"expected a function fn(linear, dense), got {type(fn).__name__}")
+    torch.manual_seed(1)
+    linear = torch.nn.Linear(5, 3)
+    dense = keras.layers.Dense(3)
+    dense.build((None, 5))
+    try:
+        fn(linear, dense)
+    except Exception as exc:
+        return report(False, f"your function raised {type(exc).__name__}: {exc}")
+    x = np.random.default_rng(2).normal(size=(4, 5)).astype("float32")
+    with torch.no_grad():
+        expected = linear(torch.from_numpy(x)).numpy()
+    got = keras.ops.convert_to_numpy(dense(x))
+    if np.allclose(got, expected, atol=1e-5):
+        return report(True, "Dense and nn.Linear now compute the same outputs")
+    kernel = dense.get_weights()[0]
+    if np.allclose(kernel, linear.weight.detach().numpy()[: kernel.shape[0], : kernel.shape[1]]):
+        return report(False, "outputs differ: did you forget to transpose weight (kernel = weight.T)?")
+    return report(False, "outputs differ: copy kernel = weight.T and bias = bias")
