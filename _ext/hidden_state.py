@@ -4,23 +4,34 @@
 - A language switcher that links every page to the same page in the other languages.
 - "Open in Colab" and "Download notebook" links to *this language's* generated notebook.
 - myst-nb ``glue`` roles that also work inside translated paragraphs.
+- Display math is kept out of the translation catalogues: it is the same in every language.
+- The part captions of the table of contents are translated like any other message.
+- MathJax is served from the site itself (from the pinned PyPI package sphinx-mathjax-offline),
+  so pages typeset math offline and make no third-party request.
 """
 
 from __future__ import annotations
 
+import shutil
+from importlib import metadata
+from os import path
 from pathlib import Path, PurePosixPath
 
+from docutils import nodes
 from myst_nb.ext.glue import roles as glue_roles
 from myst_nb.ext.glue.domain import NbGlueDomain
+from sphinx import addnodes
+from sphinx.locale import init as init_locale
+from sphinx.transforms import SphinxTransform
+from sphinx.util.i18n import docname_to_domain
 
 NOTEBOOK_DIR = "notebooks"  # inside each language's site: <lang>/notebooks/<page>.ipynb
+MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions")
 
 
 def notebook_pages(env) -> set[str]:
     """Pages that are notebooks (they have code cells) and so get a generated .ipynb."""
-    return {
-        doc for doc in env.found_docs if doc.startswith("chapters/") and "appendix" not in doc
-    }
+    return {doc for doc in env.found_docs if doc.startswith("chapters/") and "appendix" not in doc}
 
 
 def _language_entry(config) -> dict:
@@ -39,6 +50,26 @@ def on_config_inited(app, config) -> None:
     options = dict(config.html_theme_options or {})
     options["article_header_end"] = ["hs-notebook-buttons.html", "article-header-buttons.html"]
     config.html_theme_options = options
+    config.mathjax_path = "mathjax/tex-chtml.js"
+
+
+def mathjax_source() -> Path:
+    dist = metadata.distribution("sphinx-mathjax-offline")
+    return Path(dist.locate_file("sphinx-mathjax-offline/static/mathjax"))
+
+
+def copy_mathjax(app, exc) -> None:
+    """Copy only what tex-chtml.js loads (script, fonts, autoloaded TeX extensions)."""
+    if exc is not None or app.builder.format != "html":
+        return
+    source, target = mathjax_source(), Path(app.outdir) / "_static" / "mathjax"
+    for item in MATHJAX_FILES:
+        src, dst = source / item, target / item
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, dst)
 
 
 def on_html_page_context(app, pagename, templatename, context, doctree) -> None:
@@ -66,10 +97,7 @@ def on_html_page_context(app, pagename, templatename, context, doctree) -> None:
 def colab_url(config, lang: str, pagename: str) -> str:
     """Colab opens notebooks straight from a GitHub branch."""
     path = PurePosixPath(lang) / f"{pagename}.ipynb"
-    return (
-        "https://colab.research.google.com/github/"
-        f"{config.hs_github_repo}/blob/{config.hs_notebooks_branch}/{path}"
-    )
+    return f"https://colab.research.google.com/github/{config.hs_github_repo}/blob/{config.hs_notebooks_branch}/{path}"
 
 
 class _TranslatedGlue:
@@ -93,7 +121,43 @@ class TranslatedPasteRoleAny(_TranslatedGlue, glue_roles.PasteRoleAny):
 
 
 class TranslatedPasteTextRole(_TranslatedGlue, glue_roles.PasteTextRole):
-    pass
+    def run(self):
+        # `page::key` without a format would be read as key `page:` with format `key`
+        if "nb_renderer" not in self.document and ":" not in self.text:
+            self.text = f"{self.text}:s"
+        return super().run()
+
+
+class KeepDisplayMathUntranslated(SphinxTransform):
+    """Runs before Sphinx's i18n transform (priority 20), so math blocks are neither extracted
+    into the catalogues nor replaced from them."""
+
+    default_priority = 10
+
+    def apply(self, **kwargs) -> None:
+        for node in self.document.findall(nodes.math_block):
+            node["translatable"] = False
+
+
+class TranslateTocCaptions(SphinxTransform):
+    """sphinx-external-toc inserts the toctrees (priority 100) after Sphinx's i18n transform
+    (priority 20) has run, so their captions would stay in English; translate them here."""
+
+    default_priority = 150
+
+    def apply(self, **kwargs) -> None:
+        language = self.config.language
+        if not language or language == "en":
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [path.join(self.env.srcdir, d) for d in self.config.locale_dirs]
+        catalog, has_catalog = init_locale(dirs, language, domain)
+        if not has_catalog:
+            return
+        for toctree in self.document.findall(addnodes.toctree):
+            caption = toctree.get("rawcaption")
+            if caption:
+                toctree["caption"] = catalog.gettext(caption)
 
 
 def setup(app):
@@ -103,6 +167,9 @@ def setup(app):
     app.add_config_value("hs_site_url", "", "html")
     app.connect("config-inited", on_config_inited)
     app.connect("html-page-context", on_html_page_context)
+    app.add_transform(KeepDisplayMathUntranslated)
+    app.add_transform(TranslateTocCaptions)
+    app.connect("build-finished", copy_mathjax)
 
     NbGlueDomain.roles = {
         **NbGlueDomain.roles,
@@ -112,4 +179,3 @@ def setup(app):
     }
     app.add_role("glue", TranslatedPasteRoleAny(), override=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
-

@@ -56,7 +56,7 @@ def execution_cache() -> Path:
     and no stale output is published.
     """
     digest = hashlib.sha256()
-    inputs = sorted((ROOT / "code" / "rnnbook").rglob("*.py")) + [ROOT / "requirements.txt"]
+    inputs = [*sorted((ROOT / "code" / "rnnbook").rglob("*.py")), ROOT / "requirements.txt"]
     for path in inputs:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
@@ -101,13 +101,13 @@ def github_repo() -> str:
     return re.search(r"^\s*hs_github_repo:\s*(\S+)", text, re.M).group(1)
 
 
-SETUP_CELL = '''\
+SETUP_CELL = """\
 # Colab setup: install the book's helper package, rnnbook, if it is missing.
 import importlib.util, os, subprocess, sys
 
 if "google.colab" in sys.modules and importlib.util.find_spec("rnnbook") is None:
     spec = os.environ.get("RNNBOOK_PIP_SPEC", "{spec}")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)'''
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)"""
 
 
 def finish_notebook(source: Path, target: Path, spec: str) -> None:
@@ -136,14 +136,35 @@ def finish_notebook(source: Path, target: Path, spec: str) -> None:
 
 def notebook_pages() -> list[str]:
     return sorted(
-        str(p.relative_to(ROOT).with_suffix(""))
-        for p in (ROOT / "chapters").glob("*.md")
-        if "appendix" not in p.name
+        str(p.relative_to(ROOT).with_suffix("")) for p in (ROOT / "chapters").glob("*.md") if "appendix" not in p.name
     )
+
+
+def fresh_if_machinery_changed(lang: str) -> None:
+    """Sphinx rebuilds pages when sources or config change, not when our extension, templates or
+    CSS do: start this language afresh when they did (cheap, the execution cache is kept)."""
+    digest = hashlib.sha256()
+    for folder in ("_ext", "_templates", "_static"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    stamp = BUILD / "doctrees" / f".machinery-{lang}"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    for stale in (
+        HTML / lang,
+        BUILD / "jupyter" / lang,
+        BUILD / "doctrees" / f"html-{lang}",
+        BUILD / "doctrees" / f"jupyter-{lang}",
+    ):
+        shutil.rmtree(stale, ignore_errors=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest.hexdigest())
 
 
 def build_language(lang: str, cache: Path) -> float:
     start = time.perf_counter()
+    fresh_if_machinery_changed(lang)
     common = ["-D", f"nb_execution_cache_path={cache}"]
     sphinx("html", lang, HTML / lang, *common)
     jupyter_out = BUILD / "jupyter" / lang
@@ -220,7 +241,9 @@ def cmd_build(args) -> None:
 
 
 def cmd_test(args) -> None:
-    run([sys.executable, "-m", "ruff", "check", "code", "scripts", "tests", "_ext"])
+    linted = ["code", "scripts", "tests", "_ext"]
+    run([sys.executable, "-m", "ruff", "check", *linted])
+    run([sys.executable, "-m", "ruff", "format", "--check", *linted])
     run([sys.executable, "-m", "pytest", "-q", "code/tests"], env=environment())
     cmd_build(argparse.Namespace(lang=None))
     run([sys.executable, "-m", "pytest", "-q", "tests"], env=environment())
@@ -231,8 +254,7 @@ def cmd_i18n_update(args) -> None:
     gettext = BUILD / "gettext"
     shutil.rmtree(gettext, ignore_errors=True)
     # No execution: the catalogues hold prose only. Glue values are unknown here, hence no -W.
-    sphinx("gettext", "en", gettext, "-D", "nb_execution_mode=off", "-D", "suppress_warnings=mystnb.glue",
-           strict=False)
+    sphinx("gettext", "en", gettext, "-D", "nb_execution_mode=off", "-D", "suppress_warnings=mystnb.glue", strict=False)
     cmd = [sys.executable, "-m", "sphinx_intl", "update", "-p", gettext, "-d", "locales", "-w", "0"]
     for lang in TRANSLATIONS:
         cmd += ["-l", lang]

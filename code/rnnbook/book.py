@@ -9,7 +9,6 @@ import sys
 import numpy as np
 
 
-
 def glue(name: str, value, display: bool = False) -> None:
     """Store ``value`` for the prose of the book (myst-nb ``glue``); a no-op where myst-nb is absent.
 

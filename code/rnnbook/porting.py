@@ -47,8 +47,7 @@ def torch_linear_to_keras_dense(linear, dense) -> None:
     weight = linear.weight.detach().cpu().numpy()
     if weight.T.shape != kernel.shape:
         raise ValueError(
-            f"nn.Linear weight {weight.shape} transposes to {weight.T.shape}, "
-            f"but the Dense kernel is {kernel.shape}"
+            f"nn.Linear weight {weight.shape} transposes to {weight.T.shape}, but the Dense kernel is {kernel.shape}"
         )
     if (bias is None) != (linear.bias is None):
         raise ValueError("one layer has a bias and the other not: use use_bias= / bias= alike on both")

@@ -90,6 +90,7 @@ def check_linear_port(fn) -> CheckResult:
     if np.allclose(got, expected, atol=1e-5):
         return report(True, "Dense and nn.Linear now compute the same outputs")
     kernel = dense.get_weights()[0]
-    if np.allclose(kernel, linear.weight.detach().numpy()[: kernel.shape[0], : kernel.shape[1]]):
-        return report(False, "outputs differ: did you forget to transpose weight (kernel = weight.T)?")
+    weight = linear.weight.detach().numpy()
+    if np.allclose(kernel, weight.reshape(kernel.shape)):
+        return report(False, "outputs differ: reshape keeps the memory order; use weight.T (kernel = weight.T)")
     return report(False, "outputs differ: copy kernel = weight.T and bias = bias")

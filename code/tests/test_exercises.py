@@ -1,0 +1,55 @@
+"""The exercise checkers accept right answers and reject typical wrong ones."""
+
+import numpy as np
+
+from rnnbook.exercises import ch01
+
+
+def test_param_count_checker():
+    assert ch01.check_mlp_param_count(20 * 64 + 64 + 64 * 10 + 10)
+    assert not ch01.check_mlp_param_count(20 * 64 + 64)
+    assert not ch01.check_mlp_param_count("1994")
+    assert ch01.check_mlp_param_count(3 * 5 + 5 + 5 * 2 + 2, in_features=3, num_hiddens=5, num_outputs=2)
+
+
+def test_window_checker():
+    assert ch01.check_window_param_count(10 * 3 * 16 + 16)
+    result = ch01.check_window_param_count(3 * 16 + 16)
+    assert not result and "one time step" in result.message
+
+
+def test_softmax_checker(capsys):
+    def good(O):
+        E = np.exp(O - O.max(axis=-1, keepdims=True))
+        return E / E.sum(axis=-1, keepdims=True)
+
+    def overflowing(O):
+        return np.exp(O) / np.exp(O).sum(axis=-1, keepdims=True)
+
+    def wrong_axis(O):
+        E = np.exp(O - O.max())
+        return E / E.sum(axis=0, keepdims=True)
+
+    assert ch01.check_softmax(good)
+    assert "✓" in capsys.readouterr().out
+    with np.errstate(all="ignore"):
+        assert not ch01.check_softmax(overflowing)
+    assert not ch01.check_softmax(wrong_axis)
+    assert not ch01.check_softmax(42)
+
+
+def test_linear_port_checker():
+    def right(linear, dense):
+        dense.set_weights([linear.weight.detach().numpy().T, linear.bias.detach().numpy()])
+
+    def no_transpose(linear, dense):
+        w = linear.weight.detach().numpy()
+        dense.set_weights([w.reshape(dense.get_weights()[0].shape), linear.bias.detach().numpy()])
+
+    def crashes(linear, dense):
+        raise RuntimeError("boom")
+
+    assert ch01.check_linear_port(right)
+    assert not ch01.check_linear_port(no_transpose)
+    result = ch01.check_linear_port(crashes)
+    assert not result and "RuntimeError" in result.message

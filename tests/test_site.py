@@ -1,0 +1,93 @@
+"""The built site as a reader meets it: four languages, switchers, notebook links, no broken link."""
+
+import re
+from urllib.parse import unquote, urlparse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import LANGUAGES, SITE, notebook_pages, source_pages
+
+
+def soup(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def html_files():
+    return sorted(p for p in SITE.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_exists_in_every_language(site, lang):
+    for page in source_pages():
+        assert (site / lang / f"{page}.html").exists(), f"{lang}/{page}.html was not built"
+
+
+def test_root_index_links_to_all_four_languages(site):
+    links = {a["href"] for a in soup(site / "index.html").find_all("a")}
+    assert links == {f"{lang}/intro.html" for lang in LANGUAGES}
+    assert "navigator.languages" in (site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_language_switcher_leads_to_same_page(site, lang):
+    for page in source_pages():
+        doc = soup(site / lang / f"{page}.html")
+        nav = doc.select_one("nav.hs-languages")
+        assert nav is not None, f"{lang}/{page}: no language switcher"
+        targets = {a["hreflang"]: a["href"] for a in nav.find_all("a")}
+        assert set(targets) == {code.replace("_", "-") for code in LANGUAGES if code != lang}
+        for href in targets.values():
+            target = ((site / lang / page).parent / href).resolve()
+            assert target.exists(), f"{lang}/{page}: switcher link {href} is broken"
+            assert target.relative_to(site.resolve()).parts[1:] == tuple(f"{page}.html".split("/"))
+        assert doc.find("html")["lang"].replace("-", "_").startswith(lang.split("_")[0])
+
+
+def test_titles_are_translated(site):
+    titles = {lang: soup(site / lang / "intro.html").title.get_text() for lang in LANGUAGES}
+    assert len(set(titles.values())) == 4, titles
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_chapter_pages_link_to_their_language_notebook(site, lang):
+    for page in notebook_pages():
+        doc = soup(site / lang / f"{page}.html")
+        colab = doc.select_one("a.hs-colab")
+        download = doc.select_one("a.hs-download")
+        assert colab and download, f"{lang}/{page}: notebook buttons missing"
+        assert colab["href"].startswith("https://colab.research.google.com/github/")
+        assert colab["href"].endswith(f"/{lang}/{page}.ipynb")
+        local = ((site / lang / page).parent / download["href"]).resolve()
+        assert local == (site / lang / "notebooks" / f"{page}.ipynb").resolve()
+        assert local.exists(), f"{lang}/{page}: {download['href']} does not exist"
+
+
+def test_no_broken_internal_link(site):
+    broken = []
+    ids_cache = {}
+    for page in html_files():
+        doc = soup(page)
+        for tag, attr in (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src")):
+            for el in doc.find_all(tag):
+                ref = el.get(attr)
+                if not ref or ref.startswith(("http://", "https://", "mailto:", "javascript:", "data:")):
+                    continue
+                parsed = urlparse(ref)
+                target = (page.parent / unquote(parsed.path)).resolve() if parsed.path else page
+                if not target.exists():
+                    broken.append(f"{page.relative_to(site)} -> {ref}")
+                    continue
+                if parsed.fragment and target.suffix == ".html":
+                    if target not in ids_cache:
+                        ids_cache[target] = {e["id"] for e in soup(target).find_all(id=True)}
+                    if parsed.fragment not in ids_cache[target]:
+                        broken.append(f"{page.relative_to(site)} -> {ref} (no such anchor)")
+    assert not broken, f"{len(broken)} broken link(s): {broken[:10]}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_glued_numbers_appear_in_every_language(site, lang):
+    text = soup(site / lang / "chapters" / "01-mlp.html").get_text()
+    assert "{glue" not in text
+    assert len(re.findall(r"\d+\.\d%", text)) >= 2, f"{lang}: glued accuracies missing from the prose"
