@@ -110,6 +110,9 @@ if "google.colab" in sys.modules and importlib.util.find_spec("rnnbook") is None
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)"""
 
 
+DATA_IMAGE = re.compile(r"!\[[^\]]*\]\(data:image/[^)]*\)\s*")
+
+
 def finish_notebook(source: Path, target: Path, spec: str) -> None:
     """Give a generated notebook its Colab setup cell and a standard kernel, then write it."""
     nb = json.loads(source.read_text(encoding="utf-8"))
@@ -121,6 +124,12 @@ def finish_notebook(source: Path, target: Path, spec: str) -> None:
         "outputs": [],
         "source": SETUP_CELL.format(spec=spec),
     }
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            # {glue:figure} arrives as an inline image whose alt text is its own data URI; the
+            # code cell above draws the figure when the notebook runs, so keep only the caption.
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = DATA_IMAGE.sub("", source)
     nb["cells"].insert(0, setup)
     for i, cell in enumerate(nb["cells"][1:], start=1):
         cell.setdefault("id", f"cell-{i}")

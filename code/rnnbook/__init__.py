@@ -1,8 +1,9 @@
 """Reusable, tested examples for the book *Hidden State*."""
 
-from rnnbook.book import glue, seed_everything
+from rnnbook.book import glue, glue_figure, seed_everything
 from rnnbook.mlp import dense_forward, mlp_forward, relu, softmax
-from rnnbook.params import dense_param_count, mlp_param_count
+from rnnbook.params import dense_param_count, mlp_param_count, rnn_param_count
+from rnnbook.rnn import rnn_forward, rnn_step, scaled_recurrent_matrix, spectral_radius
 
 __version__ = "0.1.0"
 
@@ -10,9 +11,15 @@ __all__ = [
     "dense_forward",
     "dense_param_count",
     "glue",
+    "glue_figure",
     "mlp_forward",
     "mlp_param_count",
     "relu",
+    "rnn_forward",
+    "rnn_param_count",
+    "rnn_step",
+    "scaled_recurrent_matrix",
     "seed_everything",
     "softmax",
+    "spectral_radius",
 ]

@@ -24,6 +24,28 @@ def glue(name: str, value, display: bool = False) -> None:
     _glue(name, value, display=display)
 
 
+def glue_figure(name: str, fig) -> None:
+    """Store a matplotlib figure for a ``{glue:figure}`` directive, or show it where myst-nb is absent.
+
+    On the site the figure appears where the text places it, with a translated caption and alt
+    text; in Colab or plain Jupyter it is shown under the cell. Either way it is then closed, so
+    the inline backend does not show it a second time.
+    """
+    import matplotlib.pyplot as plt
+
+    if not hasattr(fig, "savefig"):
+        raise ValueError(f"expected a matplotlib Figure (e.g. from plt.subplots()), got {type(fig).__name__}")
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:
+        from IPython.display import display
+
+        display(fig)
+    else:
+        _glue(name, fig, display=False)
+    plt.close(fig)
+
+
 def seed_everything(seed: int = 42) -> None:
     """Seed Python, NumPy and, if they are imported, Keras/TensorFlow and PyTorch.
 
@@ -54,4 +76,4 @@ def count_params_torch(module) -> int:
     return int(sum(p.numel() for p in module.parameters() if p.requires_grad))
 
 
-__all__ = ["count_params_torch", "glue", "seed_everything"]
+__all__ = ["count_params_torch", "glue", "glue_figure", "seed_everything"]

@@ -53,3 +53,26 @@ def test_linear_port_checker():
     assert not ch01.check_linear_port(no_transpose)
     result = ch01.check_linear_port(crashes)
     assert not result and "RuntimeError" in result.message
+
+
+def test_ch02_checkers():
+    from rnnbook.exercises import ch02
+
+    assert ch02.check_rnn_param_count(8 * 32 + 32 * 32 + 32)
+    assert not ch02.check_rnn_param_count(8 * 32 + 32)
+    assert not ch02.check_rnn_param_count(10 * (8 * 32 + 32 * 32 + 32))
+
+    def step(X_t, H_prev, W_xh, W_hh, b_h):
+        return np.tanh(X_t @ W_xh + H_prev @ W_hh + b_h)
+
+    def transposed(X_t, H_prev, W_xh, W_hh, b_h):
+        return np.tanh(X_t @ W_xh + H_prev @ W_hh.T + b_h)
+
+    assert ch02.check_rnn_step(step)
+    result = ch02.check_rnn_step(transposed)
+    assert not result and "transpose" in result.message
+    assert ch02.check_counter(0.5, 1.0, 0.5)
+    assert not ch02.check_counter(1.0, 1.0, 0.0)
+    assert ch02.check_stacked_weights(lambda a, b: np.vstack([a, b]))
+    assert not ch02.check_stacked_weights(lambda a, b: np.vstack([b, a]))
+    assert not ch02.check_stacked_weights(lambda a, b: np.hstack([a.T, b]))
