@@ -51,6 +51,7 @@ def on_config_inited(app, config) -> None:
     options["article_header_end"] = ["hs-notebook-buttons.html", "article-header-buttons.html"]
     config.html_theme_options = options
     config.mathjax_path = "mathjax/tex-chtml.js"
+    config.html_favicon = "_static/favicon.svg"
 
 
 def mathjax_source() -> Path:
@@ -88,6 +89,7 @@ def on_html_page_context(app, pagename, templatename, context, doctree) -> None:
     ]
     entry = _language_entry(config)
     context["hs_labels"] = entry
+    context["default_mode"] = context.get("default_mode") or "auto"  # "" makes the theme log an error
     if pagename in notebook_pages(app.env):
         to_lang_root = "../" * depth
         context["hs_download_url"] = f"{to_lang_root}{NOTEBOOK_DIR}/{pagename}.ipynb"

@@ -7,6 +7,7 @@ Run through the ``./book`` wrapper, which creates the virtual environment first:
     ./book i18n-update             # refresh the .po catalogues after English changed
     ./book i18n-status             # messages, untranslated and fuzzy per language and page
     ./book i18n-check              # the translation gate: complete, not fuzzy, markup kept
+    ./book bench                   # run times, build times and page weights against their budgets
 """
 
 from __future__ import annotations
@@ -71,10 +72,20 @@ def execution_cache() -> Path:
     return path
 
 
+CONF_EXTRA = """
+# Added by scripts/book.py, for what _config.yml cannot say: Jupyter Book always loads Thebe
+# (live code through Binder), which this book does not use; its scripts load from a CDN and
+# declare THEBE_JS_URL twice on every page.
+extensions = [e for e in extensions if e != "sphinx_thebe"]
+"""
+
+
 def sphinx_conf() -> None:
     """conf.py is generated from _config.yml (and ignored by git)."""
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     run([jupyter_book, "config", "sphinx", "."], stdout=subprocess.DEVNULL, env=environment())
+    with (ROOT / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(CONF_EXTRA)
 
 
 def sphinx(builder: str, lang: str, outdir: Path, *extra: str, strict: bool = True) -> None:
@@ -249,7 +260,25 @@ def cmd_build(args) -> None:
     print(f"  (or serve it: python -m http.server -d {HTML.relative_to(ROOT)} 8000, then http://localhost:8000/)")
 
 
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium (Playwright cannot download its own here)."""
+    if shutil.which("chromium"):
+        return
+    if os.geteuid() != 0:
+        sys.exit("the browser tests need Chromium: sudo apt-get install chromium fonts-noto-cjk")
+    print("Installing Chromium and CJK fonts for the browser tests (apt-get)", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def cmd_test(args) -> None:
+    ensure_chromium()
     linted = ["code", "scripts", "tests", "_ext"]
     run([sys.executable, "-m", "ruff", "check", *linted])
     run([sys.executable, "-m", "ruff", "format", "--check", *linted])
@@ -296,6 +325,110 @@ def cmd_i18n_check(args) -> None:
     print("translations complete: no untranslated or fuzzy message, all markup kept")
 
 
+def chapter_run_time(path: Path) -> float:
+    """Seconds to run a chapter top to bottom from a fresh kernel, imports included."""
+    import jupytext
+    from nbclient import NotebookClient
+
+    nb = jupytext.read(path)
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=600, kernel_name="python3").execute()
+    return time.perf_counter() - start
+
+
+def executions(cache: Path) -> int:
+    """How many notebook executions the jupyter-cache holds."""
+    from jupyter_cache import get_cache
+
+    return len(get_cache(cache).list_cache_records()) if cache.exists() else 0
+
+
+def page_weight(url: str) -> int:
+    """Bytes a browser downloads to show the page (HTML, CSS, scripts, fonts, images)."""
+    from playwright.sync_api import sync_playwright
+
+    sizes = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.ok else None)
+        page.goto(url, wait_until="networkidle")
+        browser.close()
+    return sum(sizes.values())
+
+
+def cmd_bench(args) -> None:
+    """Performance budgets: prints a table; a figure over budget is marked OVER."""
+    import functools
+    import http.server
+    import tempfile
+    import threading
+
+    rows = []
+
+    def row(what, seconds_or_bytes, budget, unit):
+        ok = seconds_or_bytes <= budget
+        shown = f"{seconds_or_bytes:.0f} s" if unit == "s" else f"{seconds_or_bytes / 1e6:.2f} MB"
+        limit = f"{budget:.0f} s" if unit == "s" else f"{budget / 1e6:.0f} MB"
+        rows.append((what, shown, limit, "ok" if ok else "OVER"))
+        print(f"  {what}: {shown} (budget {limit})", flush=True)
+
+    for path in sorted((ROOT / "chapters").glob("*.md")):
+        if "appendix" not in path.name:
+            row(f"run {path.stem} from a fresh kernel", chapter_run_time(path), 60, "s")
+
+    with tempfile.TemporaryDirectory(prefix="hidden-state-bench-") as tmp:
+        copy = Path(tmp) / "book"
+        files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        for name in files.split():
+            if (ROOT / name).is_file():
+                (copy / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / name, copy / name)
+        build = [sys.executable, str(copy / "scripts" / "book.py"), "build"]
+        quiet = {"stdout": subprocess.DEVNULL, "env": environment()}
+
+        start = time.perf_counter()
+        subprocess.run(build, check=True, **quiet)
+        row("cold build, 4 languages (nothing cached)", time.perf_counter() - start, 8 * 60, "s")
+
+        start = time.perf_counter()
+        subprocess.run(build, check=True, **quiet)
+        row("rebuild, nothing changed", time.perf_counter() - start, 30, "s")
+
+        cache = next((copy / "_build" / ".jupyter_cache").iterdir())
+        before = executions(cache)
+        po = copy / "locales" / "ru" / "LC_MESSAGES" / "chapters" / "01-mlp.po"
+        catalog = i18n.read(po)
+        message = next(m for m in i18n.messages(catalog) if len(m.string) > 80)
+        message.string += " "  # one translated paragraph changes
+        i18n.write(po, catalog)
+        start = time.perf_counter()
+        subprocess.run(build, check=True, **quiet)
+        seconds = time.perf_counter() - start
+        rerun = executions(cache) - before
+        row(f"rebuild after one Russian paragraph changed ({rerun} notebooks re-executed)", seconds, 60, "s")
+        if rerun:
+            rows[-1] = (*rows[-1][:3], "OVER")
+
+        site = copy / "_build" / "html"
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+        handler.log_message = lambda *a: None
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+        for lang in LANGUAGES:
+            for page in notebook_pages():
+                row(f"page weight {lang}/{page}", page_weight(f"{base}/{lang}/{page}.html"), 2e6, "B")
+        httpd.shutdown()
+
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'measure':<{width}}  {'value':>9}  {'budget':>7}  status")
+    for what, shown, limit, status in rows:
+        print(f"{what:<{width}}  {shown:>9}  {limit:>7}  {status}")
+    if any(r[3] == "OVER" for r in rows):
+        sys.exit("some figures are over budget")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="./book", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -303,6 +436,7 @@ def main(argv=None) -> None:
     build.add_argument("--lang", action="append", help="build only this language (repeatable)")
     build.set_defaults(func=cmd_build)
     sub.add_parser("test", help="run every test").set_defaults(func=cmd_test)
+    sub.add_parser("bench", help="performance budgets, printed as a table").set_defaults(func=cmd_bench)
     sub.add_parser("i18n-update", help="refresh the .po catalogues").set_defaults(func=cmd_i18n_update)
     sub.add_parser("i18n-status", help="translation status per page").set_defaults(func=cmd_i18n_status)
     check = sub.add_parser("i18n-check", help="fail on untranslated, fuzzy or broken-markup messages")
