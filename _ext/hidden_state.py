@@ -6,6 +6,7 @@
 - myst-nb ``glue`` roles that also work inside translated paragraphs.
 - Display math is kept out of the translation catalogues: it is the same in every language.
 - The part captions of the table of contents are translated like any other message.
+- ``{glue:figure}`` captions and alt text reach the catalogues although gettext does not execute.
 - MathJax is served from the site itself (from the pinned PyPI package sphinx-mathjax-offline),
   so pages typeset math offline and make no third-party request.
 """
@@ -18,8 +19,12 @@ from os import path
 from pathlib import Path, PurePosixPath
 
 from docutils import nodes
+from docutils.parsers.rst.directives.images import Figure
+from myst_nb.core.variables import RetrievalError
 from myst_nb.ext.glue import roles as glue_roles
+from myst_nb.ext.glue.directives import PasteFigureDirective
 from myst_nb.ext.glue.domain import NbGlueDomain
+from myst_nb.ext.glue.utils import retrieve_glue_data
 from sphinx import addnodes
 from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
@@ -130,6 +135,32 @@ class TranslatedPasteTextRole(_TranslatedGlue, glue_roles.PasteTextRole):
         return super().run()
 
 
+class GlueFigure(PasteFigureDirective):
+    """For the gettext builder, which runs without executing the notebooks, a ``{glue:figure}``
+    has no image to paste; it then becomes a plain figure with the same caption and alt text, so
+    that both are extracted for translation exactly as the HTML build will look them up."""
+
+    def run(self):
+        if self.state.document.settings.env.app.builder.name == "gettext":
+            try:
+                retrieve_glue_data(self.document, self.arguments[0])
+            except RetrievalError:
+                options = {k: v for k, v in self.options.items() if k in ("alt", "name", "align", "figclass")}
+                placeholder = Figure(
+                    self.name,
+                    ["/_static/favicon.svg"],
+                    options,
+                    self.content,
+                    self.lineno,
+                    self.content_offset,
+                    self.block_text,
+                    self.state,
+                    self.state_machine,
+                )
+                return placeholder.run()
+        return super().run()
+
+
 class KeepDisplayMathUntranslated(SphinxTransform):
     """Runs before Sphinx's i18n transform (priority 20), so math blocks are neither extracted
     into the catalogues nor replaced from them."""
@@ -179,5 +210,6 @@ def setup(app):
         "any": TranslatedPasteRoleAny(),
         "text": TranslatedPasteTextRole(),
     }
+    NbGlueDomain.directives = {**NbGlueDomain.directives, "figure": GlueFigure}
     app.add_role("glue", TranslatedPasteRoleAny(), override=True)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}
