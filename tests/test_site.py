@@ -91,3 +91,13 @@ def test_glued_numbers_appear_in_every_language(site, lang):
     text = soup(site / lang / "chapters" / "01-mlp.html").get_text()
     assert "{glue" not in text
     assert len(re.findall(r"\d+\.\d%", text)) >= 2, f"{lang}: glued accuracies missing from the prose"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
+def test_figure_alt_text_is_in_the_pages_language(site, lang):
+    for page in notebook_pages():
+        english = [img.get("alt", "") for img in soup(site / "en" / f"{page}.html").select("article img")]
+        translated = [img.get("alt", "") for img in soup(site / lang / f"{page}.html").select("article img")]
+        assert len(translated) == len(english)
+        for en_alt, alt in zip(english, translated, strict=True):
+            assert alt and alt != en_alt, f"{lang}/{page}: alt text not translated: {alt[:60]!r}"

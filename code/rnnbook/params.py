@@ -28,3 +28,29 @@ def rnn_param_count(in_features: int, num_hiddens: int, num_outputs: int | None 
     if num_outputs is not None:
         count += dense_param_count(h, num_outputs)
     return count
+
+
+def keras_simple_rnn_param_count(input_dim: int, units: int, use_bias: bool = True) -> int:
+    """Keras SimpleRNN: ``units·(input_dim + units + 1)``, or ``units·(input_dim + units)`` without bias."""
+    d = positive_int(input_dim, "input_dim")
+    h = positive_int(units, "units")
+    return h * (d + h + (1 if use_bias else 0))
+
+
+def torch_rnn_param_count(
+    input_size: int, hidden_size: int, num_layers: int = 1, bidirectional: bool = False, bias: bool = True
+) -> int:
+    """torch.nn.RNN: ``hidden·(input + hidden + 2)`` per layer and direction (two bias vectors).
+
+    Layers above the first read the previous layer's output, ``hidden`` wide (twice that if
+    bidirectional).
+    """
+    d = positive_int(input_size, "input_size")
+    h = positive_int(hidden_size, "hidden_size")
+    layers = positive_int(num_layers, "num_layers")
+    directions = 2 if bidirectional else 1
+    total = 0
+    for layer in range(layers):
+        inputs = d if layer == 0 else h * directions
+        total += directions * h * (inputs + h + (2 if bias else 0))
+    return total

@@ -55,3 +55,61 @@ def torch_linear_to_keras_dense(linear, dense) -> None:
     if bias is not None:
         new.append(linear.bias.detach().cpu().numpy().astype(bias.dtype))
     dense.set_weights(new)
+
+
+def keras_simple_rnn_to_torch_rnn(layer, rnn) -> None:
+    """Copy a built Keras ``SimpleRNN`` into a one-layer, unidirectional ``torch.nn.RNN`` (in place).
+
+    torch computes ``x W_ihᵀ + b_ih + h W_hhᵀ + b_hh``: its weights are the transposes of Keras'
+    kernels, and Keras' single bias goes into ``bias_ih_l0`` with ``bias_hh_l0`` set to zero.
+    """
+    import torch
+
+    if not getattr(layer, "built", False):
+        raise ValueError("the Keras layer has no weights yet; call it on an input or build it first")
+    if rnn.num_layers != 1 or rnn.bidirectional:
+        raise ValueError("a Keras SimpleRNN corresponds to nn.RNN(num_layers=1, bidirectional=False)")
+    weights = layer.get_weights()
+    kernel, recurrent = weights[0], weights[1]
+    bias = weights[2] if len(weights) > 2 else None
+    if tuple(rnn.weight_ih_l0.shape) != kernel.T.shape:
+        raise ValueError(
+            f"SimpleRNN kernel {kernel.shape} needs nn.RNN({kernel.shape[0]}, {kernel.shape[1]}), "
+            f"got weight_ih_l0 {tuple(rnn.weight_ih_l0.shape)}"
+        )
+    if (bias is None) != (not rnn.bias):
+        raise ValueError("use_bias=False in Keras corresponds to bias=False in torch; make them agree")
+    expected_nonlinearity = {"tanh": "tanh", "relu": "relu"}.get(layer.activation.__name__)
+    if expected_nonlinearity != rnn.nonlinearity:
+        raise ValueError(
+            f"the Keras layer uses activation={layer.activation.__name__!r} but nn.RNN has "
+            f"nonlinearity={rnn.nonlinearity!r}; torch offers only 'tanh' and 'relu'"
+        )
+    dtype = rnn.weight_ih_l0.dtype
+    with torch.no_grad():
+        rnn.weight_ih_l0.copy_(torch.as_tensor(kernel.T, dtype=dtype))
+        rnn.weight_hh_l0.copy_(torch.as_tensor(recurrent.T, dtype=dtype))
+        if bias is not None:
+            rnn.bias_ih_l0.copy_(torch.as_tensor(bias, dtype=dtype))
+            rnn.bias_hh_l0.zero_()
+
+
+def torch_rnn_to_keras_simple_rnn(rnn, layer) -> None:
+    """Copy a one-layer ``torch.nn.RNN`` into a built Keras ``SimpleRNN`` (in place).
+
+    The two torch biases are added: only their sum ever enters the computation.
+    """
+    if not getattr(layer, "built", False):
+        raise ValueError("the Keras layer has no weights yet; call it on an input or build it first")
+    if rnn.num_layers != 1 or rnn.bidirectional:
+        raise ValueError("only nn.RNN(num_layers=1, bidirectional=False) maps onto one SimpleRNN")
+    current = layer.get_weights()
+    kernel = rnn.weight_ih_l0.detach().cpu().numpy().T
+    if kernel.shape != current[0].shape:
+        raise ValueError(f"nn.RNN weight_ih_l0ᵀ is {kernel.shape} but the SimpleRNN kernel is {current[0].shape}")
+    if (len(current) > 2) != bool(rnn.bias):
+        raise ValueError("use_bias=False in Keras corresponds to bias=False in torch; make them agree")
+    new = [kernel, rnn.weight_hh_l0.detach().cpu().numpy().T]
+    if rnn.bias:
+        new.append((rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().cpu().numpy())
+    layer.set_weights([w.astype(c.dtype) for w, c in zip(new, current, strict=True)])

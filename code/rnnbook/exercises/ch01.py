@@ -6,22 +6,24 @@ import numbers
 
 import numpy as np
 
-from rnnbook.exercises._report import CheckResult, report
+from rnnbook.exercises._report import report
 from rnnbook.mlp import softmax as _reference_softmax
 from rnnbook.params import dense_param_count, mlp_param_count
 
 
-def _int_answer(answer, what: str) -> int | CheckResult:
+def _int_answer(answer, what: str) -> int | None:
+    """The answer as an int, or None after telling the reader it is not a whole number."""
     if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
-        return report(False, f"{what}: expected a whole number, got {answer!r}")
+        report(False, f"{what}: expected a whole number, got {answer!r}")
+        return None
     return int(answer)
 
 
 def check_mlp_param_count(answer, in_features: int = 20, num_hiddens: int = 64, num_outputs: int = 10):
     """Exercise 1: parameters of the MLP d → h → q (defaults: 20 → 64 → 10)."""
     value = _int_answer(answer, "parameter count")
-    if isinstance(value, CheckResult):
-        return value
+    if value is None:
+        return False
     expected = mlp_param_count(in_features, num_hiddens, num_outputs)
     if value == expected:
         return report(True, f"{value} parameters: d·h + h + h·q + q")
@@ -34,8 +36,8 @@ def check_mlp_param_count(answer, in_features: int = 20, num_hiddens: int = 64, 
 def check_window_param_count(answer, window: int = 10, in_features: int = 3, num_hiddens: int = 16):
     """Exercise 4: hidden-layer parameters of an MLP fed a flattened window of τ steps."""
     value = _int_answer(answer, "parameter count")
-    if isinstance(value, CheckResult):
-        return value
+    if value is None:
+        return False
     expected = dense_param_count(window * in_features, num_hiddens)
     if value == expected:
         return report(True, f"{value} parameters: the input has τ·d = {window * in_features} features")
@@ -44,7 +46,7 @@ def check_window_param_count(answer, window: int = 10, in_features: int = 3, num
     return report(False, f"{value} is not right: the hidden layer sees τ·d inputs")
 
 
-def check_softmax(fn) -> CheckResult:
+def check_softmax(fn) -> bool:
     """Exercise 2: a numerically stable softmax over the last axis of an (n, q) array."""
     if not callable(fn):
         return report(False, f"expected a function softmax(O), got {type(fn).__name__}")
@@ -68,7 +70,7 @@ def check_softmax(fn) -> CheckResult:
     return report(True, "rows sum to 1 and large logits do not overflow")
 
 
-def check_linear_port(fn) -> CheckResult:
+def check_linear_port(fn) -> bool:
     """Exercise 3: ``fn(linear, dense)`` copies a torch nn.Linear into a built Keras Dense."""
     import keras
     import torch

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnbook.exercises._report import CheckResult, report
+from rnnbook.exercises._report import report
 from rnnbook.exercises.ch01 import _int_answer
 from rnnbook.params import rnn_param_count
 from rnnbook.rnn import rnn_forward, rnn_step
 
 
-def check_rnn_param_count(answer, in_features: int = 8, num_hiddens: int = 32) -> CheckResult:
+def check_rnn_param_count(answer, in_features: int = 8, num_hiddens: int = 32) -> bool:
     """Exercise 1: parameters of the recurrence with d inputs and h hidden units, for any T."""
     value = _int_answer(answer, "parameter count")
-    if isinstance(value, CheckResult):
-        return value
+    if value is None:
+        return False
     d, h = in_features, num_hiddens
     expected = rnn_param_count(d, h)
     if value == expected:
@@ -26,7 +26,7 @@ def check_rnn_param_count(answer, in_features: int = 8, num_hiddens: int = 32) -
     return report(False, f"{value} is not right: count W_xh (d·h), W_hh (h·h) and b_h (h)")
 
 
-def check_rnn_step(fn) -> CheckResult:
+def check_rnn_step(fn) -> bool:
     """Exercise 2: ``fn(X_t, H_prev, W_xh, W_hh, b_h)`` computes one tanh step of the recurrence."""
     if not callable(fn):
         return report(False, f"expected a function rnn_step(X_t, H_prev, W_xh, W_hh, b_h), got {type(fn).__name__}")
@@ -53,7 +53,7 @@ def check_rnn_step(fn) -> CheckResult:
     return report(False, "values differ from tanh(X_t W_xh + H_prev W_hh + b_h)")
 
 
-def check_counter(W_xh, W_hh, b_h) -> CheckResult:
+def check_counter(W_xh, W_hh, b_h) -> bool:
     """Exercise 3: a 1-unit ReLU RNN whose state counts the +1 inputs of a ±1 sequence."""
     try:
         W_xh, W_hh, b_h = (
@@ -74,7 +74,7 @@ def check_counter(W_xh, W_hh, b_h) -> CheckResult:
     )
 
 
-def check_stacked_weights(fn) -> CheckResult:
+def check_stacked_weights(fn) -> bool:
     """Exercise 4: ``fn(W_xh, W_hh)`` returns W with ``[X, H] W = X W_xh + H W_hh``."""
     if not callable(fn):
         return report(False, f"expected a function stack(W_xh, W_hh), got {type(fn).__name__}")

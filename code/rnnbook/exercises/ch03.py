@@ -1,0 +1,98 @@
+"""Checkers for chapter 3, *SimpleRNN from scratch, in Keras and in PyTorch*."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from rnnbook.exercises._report import report
+from rnnbook.exercises.ch01 import _int_answer
+from rnnbook.params import keras_simple_rnn_param_count, torch_rnn_param_count
+
+
+def check_param_counts(keras_answer, torch_answer, features: int = 8, units: int = 16) -> bool:
+    """Exercise 1: parameters of Keras ``SimpleRNN(units)`` and ``torch.nn.RNN(features, units)``."""
+    answers = [_int_answer(a, name) for a, name in ((keras_answer, "Keras count"), (torch_answer, "torch count"))]
+    if None in answers:
+        return False
+    keras_value, torch_value = answers
+    keras_expected = keras_simple_rnn_param_count(features, units)
+    torch_expected = torch_rnn_param_count(features, units)
+    if keras_value != keras_expected:
+        hint = " (time steps never count)" if keras_value % keras_expected == 0 else ""
+        return report(False, f"Keras: {keras_value} is not right{hint}; use units·(input_dim + units + 1)")
+    if torch_value == keras_expected:
+        return report(False, "torch: it has two bias vectors, bias_ih_l0 and bias_hh_l0")
+    if torch_value != torch_expected:
+        return report(False, f"torch: {torch_value} is not right; use hidden·(input + hidden + 2)")
+    return report(True, f"Keras {keras_value}, torch {torch_value}: torch's second bias adds {units}")
+
+
+def check_forward(fn) -> bool:
+    """Exercise 2: ``fn(x, kernel, recurrent_kernel, bias)`` returns SimpleRNN's last output."""
+    import keras
+
+    if not callable(fn):
+        return report(False, f"expected a function fn(x, kernel, recurrent_kernel, bias), got {type(fn).__name__}")
+    rng = np.random.default_rng(21)
+    layer = keras.layers.SimpleRNN(4)
+    layer.build((None, None, 3))
+    x = rng.normal(size=(2, 6, 3)).astype("float32")
+    expected = keras.ops.convert_to_numpy(layer(x))
+    try:
+        got = np.asarray(fn(x, *layer.get_weights()), dtype=float)
+    except Exception as exc:  # the reader's code may fail in any way
+        return report(False, f"your function raised {type(exc).__name__}: {exc}")
+    if got.shape == (2, 6, 4) and np.allclose(got[:, -1], expected, atol=1e-5):
+        return report(False, "you returned every step; SimpleRNN returns only the last one by default")
+    if got.shape != expected.shape:
+        return report(False, f"expected shape {expected.shape} (batch, units), got {got.shape}")
+    if np.allclose(got, expected, atol=1e-5):
+        return report(True, "your loop reproduces keras.layers.SimpleRNN")
+    return report(False, "values differ: h = tanh(x_t @ kernel + h @ recurrent_kernel + bias), from h = 0")
+
+
+def check_torch_to_keras_weights(fn) -> bool:
+    """Exercise 3: ``fn(rnn)`` returns ``[kernel, recurrent_kernel, bias]`` for Keras from a torch nn.RNN."""
+    import keras
+    import torch
+
+    if not callable(fn):
+        return report(False, f"expected a function fn(rnn), got {type(fn).__name__}")
+    torch.manual_seed(3)
+    rnn = torch.nn.RNN(3, 4, batch_first=True)
+    try:
+        weights = [np.asarray(w, dtype="float32") for w in fn(rnn)]
+    except Exception as exc:
+        return report(False, f"your function raised {type(exc).__name__}: {exc}")
+    shapes = [w.shape for w in weights]
+    if shapes != [(3, 4), (4, 4), (4,)]:
+        return report(False, f"expected shapes [(3, 4), (4, 4), (4,)], got {shapes}")
+    layer = keras.layers.SimpleRNN(4, return_sequences=True)
+    layer.build((None, None, 3))
+    layer.set_weights(weights)
+    x = np.random.default_rng(4).normal(size=(2, 5, 3)).astype("float32")
+    with torch.no_grad():
+        expected = rnn(torch.from_numpy(x))[0].numpy()
+    got = keras.ops.convert_to_numpy(layer(x))
+    if np.allclose(got, expected, atol=1e-5):
+        return report(True, "Keras now computes what torch computes")
+    if np.allclose(weights[2], rnn.bias_ih_l0.detach().numpy()):
+        return report(False, "close: Keras' one bias is the sum bias_ih_l0 + bias_hh_l0")
+    return report(False, "outputs differ: kernel = weight_ih_l0.T, recurrent_kernel = weight_hh_l0.T")
+
+
+def check_steps_to_vanish(answer, a: float = 0.9, threshold: float = 0.01) -> bool:
+    """Exercise 4: smallest T with a**T < threshold, the norm of ∂h_T/∂h_0 for W_hh = a·I, linear."""
+    value = _int_answer(answer, "number of steps")
+    if value is None:
+        return False
+    expected = math.floor(math.log(threshold) / math.log(a)) + 1
+    if value == expected:
+        return report(
+            True, f"{a}^{value} = {a**value:.4f} < {threshold}, while {a}^{value - 1} = {a ** (value - 1):.4f}"
+        )
+    if a**value < threshold:
+        return report(False, f"{a}^{value} is below {threshold}, but so is an earlier power: find the first one")
+    return report(False, f"{a}^{value} = {a**value:.3f} is still above {threshold}")
