@@ -7,6 +7,9 @@
 - Display math is kept out of the translation catalogues: it is the same in every language.
 - The part captions of the table of contents are translated like any other message.
 - ``{glue:figure}`` captions and alt text reach the catalogues although gettext does not execute.
+- Chinese search knows the glossary's terms: jieba gets them as a user dictionary, so a search
+  for 隐藏状态 finds the pages that use it, not only pages that contain 隐藏 and 状态. Japanese
+  search indexes the glossary's compound terms (隠れ状態) besides the segmenter's pieces.
 - MathJax is served from the site itself (from the pinned PyPI package sphinx-mathjax-offline),
   so pages typeset math offline and make no third-party request.
 """
@@ -27,6 +30,7 @@ from myst_nb.ext.glue.domain import NbGlueDomain
 from myst_nb.ext.glue.utils import retrieve_glue_data
 from sphinx import addnodes
 from sphinx.locale import init as init_locale
+from sphinx.search.ja import SearchJapanese
 from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
 
@@ -48,7 +52,41 @@ def _language_entry(config) -> dict:
     return languages[lang]
 
 
+def glossary_terms(srcdir: str, column: int) -> list[str]:
+    """The terms in one language column of the glossary table (0 = English)."""
+    text = (Path(srcdir) / "chapters" / "appendix-glossary.md").read_text(encoding="utf-8")
+    terms = []
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and not set(cells[0]) <= set("-: ") and cells[0] != "English":
+            terms.append(cells[column].split("（")[0].strip())
+    return [t for t in terms if t]
+
+
+def chinese_search_dictionary(app, config) -> None:
+    if config.language != "zh_CN":
+        return
+    path = Path(app.doctreedir) / "jieba-glossary.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{term} 100000 n\n" for term in glossary_terms(app.srcdir, 2)), encoding="utf-8")
+    config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
+
+
+class SearchJapaneseWithGlossary(SearchJapanese):
+    """Sphinx's Japanese search cuts 隠れ状態 into 隠れ and 状態, but the query box does not cut a
+    query at all; indexing the glossary's terms whole lets the query 隠れ状態 match."""
+
+    terms: tuple[str, ...] = ()
+
+    def split(self, input: str) -> list[str]:
+        return super().split(input) + [term for term in self.terms if term in input]
+
+
 def on_config_inited(app, config) -> None:
+    chinese_search_dictionary(app, config)
+    if config.language == "ja":
+        SearchJapaneseWithGlossary.terms = tuple(glossary_terms(app.srcdir, 3))
+        app.add_search_language(SearchJapaneseWithGlossary)
     entry = _language_entry(config)
     config.html_title = entry["title"]
     config.project = entry["title"]

@@ -4,9 +4,9 @@ generated notebooks get their Colab setup cell without image data copied into Ma
 import json
 import shutil
 
-import book
 import pytest
 
+import book
 from conftest import ROOT
 
 

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+import book
 import i18n
 from conftest import ROOT, TRANSLATIONS, source_pages
 
@@ -30,7 +31,7 @@ def english_messages(tmp_path_factory):
         ".",
         str(out),
     ]
-    subprocess.run(cmd, cwd=ROOT, check=True)
+    subprocess.run(cmd, cwd=ROOT, check=True, env=book.environment())
     return {page: {m.id for m in i18n.messages(i18n.read(out / f"{page}.pot"))} for page in source_pages()}
 
 
