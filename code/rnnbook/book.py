@@ -17,6 +17,8 @@ def glue(name: str, value, display: bool = False) -> None:
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty string, got {name!r}")
+    if isinstance(value, np.generic):
+        value = value.item()  # NumPy 2 shows np.float64(0.5), which the book's number formats cannot read
     try:
         from myst_nb import glue as _glue
     except ImportError:

@@ -116,3 +116,12 @@ def test_seed_everything_makes_keras_and_torch_repeatable():
     first, second = draw(), draw()
     for a, b in zip(first, second, strict=False):
         np.testing.assert_array_equal(a, b)
+
+
+def test_glue_stores_numpy_scalars_as_plain_numbers(monkeypatch):
+    import myst_nb
+
+    stored = {}
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: stored.update({name: value}))
+    rnnbook.glue("x", np.float64(0.25))
+    assert type(stored["x"]) is float and repr(stored["x"]) == "0.25"
