@@ -127,3 +127,36 @@ def test_checkers_return_plain_bools(capsys):
     result = ch01.check_mlp_param_count(1)
     assert result is False
     assert capsys.readouterr().out.count("✗") == 1
+
+
+def test_ch05_checkers(capsys):
+    from rnnbook.exercises import ch05
+
+    assert ch05.check_num_windows(70)
+    assert not ch05.check_num_windows(69)
+    assert "off by one" in capsys.readouterr().out
+
+    def my_mase(y_true, y_pred, y_train):
+        return np.mean(np.abs(y_true - y_pred)) / np.mean(np.abs(np.diff(y_train)))
+
+    assert ch05.check_mase(my_mase)
+
+    def recursive(predict_one, window, steps):
+        window, out = window.copy(), []
+        for _ in range(steps):
+            nxt = float(predict_one(window[None, :, None])[0])
+            out.append(nxt)
+            window = np.roll(window, -1)
+            window[-1] = nxt
+        return np.array(out)
+
+    def first_only(predict_one, window, steps):
+        return np.repeat(float(predict_one(window[None, :, None])[0]), steps)
+
+    assert ch05.check_recursive(recursive)
+    assert not ch05.check_recursive(first_only)
+
+    assert ch05.check_scaling(lambda s, cut: (s - s[:cut].mean()) / s[:cut].std())
+    capsys.readouterr()
+    assert not ch05.check_scaling(lambda s, cut: (s - s.mean()) / s.std())
+    assert "leakage" in capsys.readouterr().out

@@ -1,0 +1,213 @@
+"""Time-series forecasting done honestly (chapter 5): windows, a chronological split, scaling fitted
+on the training part only, baselines, metrics and multi-step strategies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rnnbook._validate import as_array, positive_int
+
+
+def _series(series) -> np.ndarray:
+    arr = as_array(series, "series", ndim=(1, 2), axes="(time,) or (time, features)")
+    return arr[:, None] if arr.ndim == 1 else arr
+
+
+def num_windows(length: int, window: int, horizon: int = 1) -> int:
+    """How many (input, target) pairs a series of ``length`` steps gives: ``length − window − horizon + 1``."""
+    return positive_int(length, "length") - positive_int(window, "window") - positive_int(horizon, "horizon") + 1
+
+
+def make_windows(series, window: int, horizon: int = 1, target=None):
+    """Cut a series into sliding windows.
+
+    series: (T,) or (T, n_i). Returns ``X: (M, window, n_i)`` and ``y: (M, horizon)`` for a 1-D series
+    (or ``(M, horizon, n_i)`` for a multivariate one; pass ``target=j`` to forecast feature j only,
+    giving ``(M, horizon)``), with ``M = T − window − horizon + 1``. Window m holds steps
+    ``m … m+window−1``; its targets are the next ``horizon`` steps.
+    """
+    data = _series(series)
+    T = data.shape[0]
+    window, horizon = positive_int(window, "window"), positive_int(horizon, "horizon")
+    if window + horizon > T:
+        raise ValueError(
+            f"a window of {window} steps plus a horizon of {horizon} needs at least {window + horizon} "
+            f"steps, but the series has {T}; shorten the window or use a longer series"
+        )
+    M = T - window - horizon + 1
+    starts = np.arange(M)[:, None]
+    X = data[starts + np.arange(window)]
+    y = data[starts + window + np.arange(horizon)]
+    if target is not None:
+        if not 0 <= target < data.shape[1]:
+            raise ValueError(f"target must be a feature index in 0..{data.shape[1] - 1}, got {target!r}")
+        y = y[:, :, target]
+    elif data.shape[1] == 1 and np.ndim(series) == 1:
+        y = y[:, :, 0]
+    return X, y
+
+
+@dataclass
+class Split:
+    """Windows of one part of a chronological split, with the steps their targets cover."""
+
+    X: np.ndarray
+    y: np.ndarray
+    first_target: np.ndarray  # index in the series of each window's first target
+
+
+def chronological_split(series, window: int, horizon: int = 1, train: float = 0.7, validation: float = 0.15):
+    """Windows for training, validation and test, in time order and without leakage.
+
+    The series is divided at two time points. A window belongs to the part in which *all* its
+    targets lie; windows whose targets straddle a boundary are dropped. Inputs may reach back into
+    the previous part: that is the past, known at forecast time, so it is not leakage.
+    Returns a dict ``{"train": Split, "validation": Split, "test": Split}`` and the two boundaries.
+    """
+    data = _series(series)
+    T = data.shape[0]
+    if not (0 < train < 1 and 0 <= validation < 1 and train + validation < 1):
+        raise ValueError(f"need 0 < train, 0 <= validation and train + validation < 1, got {train}, {validation}")
+    X, y = make_windows(series, window, horizon)
+    first = np.arange(X.shape[0]) + window
+    last = first + horizon - 1
+    cut1, cut2 = round(T * train), round(T * (train + validation))
+    parts = {
+        "train": last < cut1,
+        "validation": (first >= cut1) & (last < cut2),
+        "test": first >= cut2,
+    }
+    out = {}
+    for name, keep in parts.items():
+        if not keep.any() and (name != "validation" or validation > 0):
+            raise ValueError(
+                f"the {name} part has no complete window (series of {T} steps, window {window}, "
+                f"horizon {horizon}); use a longer series or a shorter window"
+            )
+        out[name] = Split(X[keep], y[keep], first[keep])
+    return out, (cut1, cut2)
+
+
+class StandardScaler:
+    """``(x − mean) / std``, with mean and std taken from the training data only."""
+
+    def fit(self, values):
+        values = as_array(values, "values")
+        self.mean_ = float(values.mean())
+        self.std_ = float(values.std())
+        if self.std_ == 0:
+            raise ValueError("the training values are constant; scaling by their standard deviation is undefined")
+        return self
+
+    def _check(self):
+        if not hasattr(self, "mean_"):
+            raise ValueError("fit the scaler on the training data first: StandardScaler().fit(train_values)")
+
+    def transform(self, values):
+        self._check()
+        return (as_array(values, "values") - self.mean_) / self.std_
+
+    def inverse_transform(self, values):
+        self._check()
+        return as_array(values, "values") * self.std_ + self.mean_
+
+
+def _windows(X) -> np.ndarray:
+    X = as_array(X, "X", ndim=(2, 3), axes="(M, window) or (M, window, features)")
+    return X[..., 0] if X.ndim == 3 else X
+
+
+def naive_forecast(X, horizon: int = 1):
+    """Repeat the last value of each window: ``ŷ_{t+k} = x_t``. X: (M, window[, 1]) → (M, horizon)."""
+    W = _windows(X)
+    return np.repeat(W[:, -1:], positive_int(horizon, "horizon"), axis=1)
+
+
+def seasonal_naive_forecast(X, season: int, horizon: int = 1):
+    """Repeat the value one season earlier: ``ŷ_{t+k} = x_{t+k−season}`` (needs window ≥ season)."""
+    W = _windows(X)
+    season, horizon = positive_int(season, "season"), positive_int(horizon, "horizon")
+    if W.shape[1] < season:
+        raise ValueError(f"a seasonal naive forecast with season {season} needs windows of at least {season} steps")
+    idx = W.shape[1] - season + (np.arange(horizon) % season)
+    return W[:, idx]
+
+
+class LinearWindowModel:
+    """Least squares on the window: ``ŷ = [x_{t−τ+1} … x_t, 1] β``, one β per forecast step."""
+
+    def fit(self, X, y):
+        W = _windows(X)
+        y = as_array(y, "y", ndim=(1, 2), axes="(M,) or (M, horizon)")
+        if y.shape[0] != W.shape[0]:
+            raise ValueError(f"X has {W.shape[0]} windows but y has {y.shape[0]} targets")
+        design = np.hstack([W, np.ones((W.shape[0], 1))])
+        self.coef_, *_ = np.linalg.lstsq(design, y.reshape(y.shape[0], -1), rcond=None)
+        self.window_ = W.shape[1]
+        return self
+
+    def predict(self, X):
+        if not hasattr(self, "coef_"):
+            raise ValueError("fit the model first: LinearWindowModel().fit(X_train, y_train)")
+        W = _windows(X)
+        if W.shape[1] != self.window_:
+            raise ValueError(f"the model was fitted on windows of {self.window_} steps, got {W.shape[1]}")
+        return np.hstack([W, np.ones((W.shape[0], 1))]) @ self.coef_
+
+
+def _pair(y_true, y_pred):
+    y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}; "
+            "reshape the predictions, e.g. y_pred.reshape(y_true.shape)"
+        )
+    return y_true, y_pred
+
+
+def mae(y_true, y_pred) -> float:
+    """Mean absolute error."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return float(np.mean(np.abs(y_true - y_pred)))
+
+
+def rmse(y_true, y_pred) -> float:
+    """Root mean squared error."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return float(np.sqrt(np.mean((y_true - y_pred) ** 2)))
+
+
+def mase(y_true, y_pred, y_train, season: int = 1) -> float:
+    """Mean absolute scaled error: MAE divided by the in-sample MAE of the (seasonal) naive forecast
+    on the training series. Below 1 beats that naive forecast; above 1 loses to it."""
+    y_train = as_array(y_train, "y_train", ndim=1, axes="(time,)")
+    season = positive_int(season, "season")
+    if y_train.shape[0] <= season:
+        raise ValueError(f"the training series needs more than season = {season} steps")
+    scale = np.mean(np.abs(y_train[season:] - y_train[:-season]))
+    if scale == 0:
+        raise ValueError("the training series is constant at this lag; MASE is undefined")
+    return mae(y_true, y_pred) / float(scale)
+
+
+def recursive_forecast(predict_one, window, steps: int):
+    """Forecast ``steps`` ahead by feeding each prediction back as the newest input.
+
+    predict_one: maps a batch of windows (n, τ, 1) to next values (n,) or (n, 1).
+    window: (τ,) or (n, τ) or (n, τ, 1). Returns (n, steps) — or (steps,) for a single 1-D window.
+    This is the classic ``np.roll`` loop: drop the oldest value, append the prediction.
+    """
+    single = np.ndim(window) == 1
+    W = as_array(window, "window", ndim=(1, 2, 3), axes="(τ,), (n, τ) or (n, τ, 1)")
+    W = W.reshape(1, -1) if W.ndim == 1 else (W[..., 0] if W.ndim == 3 else W)
+    W = W.copy()
+    out = []
+    for _ in range(positive_int(steps, "steps")):
+        nxt = np.asarray(predict_one(W[:, :, None]), dtype=float).reshape(W.shape[0])
+        out.append(nxt)
+        W = np.roll(W, -1, axis=1)
+        W[:, -1] = nxt
+    result = np.stack(out, axis=1)
+    return result[0] if single else result
