@@ -21,6 +21,11 @@ def as_array(x, name: str, ndim: int | tuple[int, ...] | None = None, axes: str 
             fix = ""
             if arr.ndim == 1 and 2 in allowed:
                 fix = f"; for a single example add a batch axis with {name}[None]"
+            elif arr.ndim == 2 and 3 in allowed:
+                fix = (
+                    f"; for one sequence add a batch axis with {name}[None], for a batch of "
+                    f"single-feature sequences add a feature axis with {name}[..., None]"
+                )
             raise ValueError(f"expected {name} with {ranks} axes{hint}, got shape {arr.shape}{fix}")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or inf; clean or impute the data before calling this")

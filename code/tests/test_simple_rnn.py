@@ -130,7 +130,7 @@ def test_torch_param_count(size, hidden, layers, bidirectional, bias):
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda w: simple_rnn_forward(np.ones((5, 3)), *w), r"3 axes \(batch, time, features\)"),
+        (lambda w: simple_rnn_forward(np.ones((5, 3)), *w), r"3 axes \(batch, time, features\).*x\[None\]"),
         (lambda w: simple_rnn_forward(np.ones((2, 3, 5)), *w), r"swap the time and feature"),
         (lambda w: simple_rnn_forward(np.ones((2, 5, 3)), *w, mask=np.ones((2, 5, 3), bool)), r"mask must have shape"),
         (lambda w: simple_rnn_forward(np.ones((2, 5, 3)), *w, mask=np.full((2, 5), 2)), "boolean"),
