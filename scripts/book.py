@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +47,19 @@ def environment() -> dict[str, str]:
     env.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     env.setdefault("PYTHONHASHSEED", "0")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "_ext"), env.get("PYTHONPATH")]))
+    env["IPYTHONDIR"] = str(quiet_ipython_profile())
     return env
+
+
+def quiet_ipython_profile() -> Path:
+    """An IPython profile for the build's kernels: no user start-up files, and ipykernel's notice
+    about unencrypted local TCP (the kernels only talk to this process) kept out of the logs."""
+    path = BUILD / "ipython"
+    config = path / "profile_default" / "ipython_kernel_config.py"
+    if not config.exists():
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text('c.IPKernelApp.log_level = "ERROR"\n', encoding="utf-8")
+    return path
 
 
 def execution_cache() -> Path:
@@ -154,10 +167,20 @@ def finish_notebook(source: Path, target: Path, spec: str) -> None:
     target.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def toc_pages() -> list[str]:
+    """Every page of the book, in the order of _toc.yml (a chapter not in the TOC is not built)."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+    for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
+        pages += [entry["file"] for entry in part["chapters"]]
+    return pages
+
+
 def notebook_pages() -> list[str]:
-    return sorted(
-        str(p.relative_to(ROOT).with_suffix("")) for p in (ROOT / "chapters").glob("*.md") if "appendix" not in p.name
-    )
+    """Pages that are notebooks: the chapters, not the appendices."""
+    return [p for p in toc_pages() if p.startswith("chapters/") and "appendix" not in p]
 
 
 def fresh_if_machinery_changed(lang: str) -> None:
@@ -248,10 +271,17 @@ def cmd_build(args) -> None:
     sphinx_conf()
     cache = execution_cache()
     times = {}
-    for lang in languages:
+
+    def build(lang):
         print(f"== building {lang} ==", flush=True)
         times[lang] = build_language(lang, cache)
         print(f"== {lang}: built in {times[lang]:.0f} s ==", flush=True)
+
+    # The first language executes what the cache lacks; the others only read the cache, so they
+    # can share the machine's cores.
+    build(languages[0])
+    with ThreadPoolExecutor(max_workers=max(1, min(len(languages) - 1, os.cpu_count() or 1))) as pool:
+        list(pool.map(build, languages[1:]))
     write_root_index()
     print("\nBuild times:")
     for lang, seconds in times.items():
@@ -343,18 +373,23 @@ def executions(cache: Path) -> int:
     return len(get_cache(cache).list_cache_records()) if cache.exists() else 0
 
 
-def page_weight(url: str) -> int:
-    """Bytes a browser downloads to show the page (HTML, CSS, scripts, fonts, images)."""
+def page_weight(url: str) -> tuple[int, int]:
+    """Bytes a browser loads to show the page (HTML, CSS, scripts, fonts, images): as stored, and
+    as transferred by a server that gzips its responses (GitHub Pages does)."""
+    import gzip
+
     from playwright.sync_api import sync_playwright
 
-    sizes = {}
+    bodies = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
         page = browser.new_page()
-        page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())) if r.ok else None)
+        page.on("response", lambda r: bodies.__setitem__(r.url, r.body()) if r.ok else None)
         page.goto(url, wait_until="networkidle")
         browser.close()
-    return sum(sizes.values())
+    stored = sum(len(b) for b in bodies.values())
+    transferred = sum(min(len(b), len(gzip.compress(b))) for b in bodies.values())
+    return stored, transferred
 
 
 def cmd_bench(args) -> None:
@@ -418,7 +453,8 @@ def cmd_bench(args) -> None:
         base = f"http://127.0.0.1:{httpd.server_address[1]}"
         for lang in LANGUAGES:
             for page in notebook_pages():
-                row(f"page weight {lang}/{page}", page_weight(f"{base}/{lang}/{page}.html"), 2e6, "B")
+                stored, transferred = page_weight(f"{base}/{lang}/{page}.html")
+                row(f"page weight {lang}/{page} ({stored / 1e6:.2f} MB uncompressed)", transferred, 2e6, "B")
         httpd.shutdown()
 
     width = max(len(r[0]) for r in rows)

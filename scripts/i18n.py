@@ -75,12 +75,18 @@ def messages(catalog):
 
 
 def prefill_untranslatable(locales: Path) -> int:
-    """Give messages that hold only math or code their own text as translation."""
+    """Give messages that hold only math or code their own text as translation, and drop the
+    python-format flags that babel guesses from text such as "70 % f…": this book's messages are
+    MyST, not format strings, and the flags make `msgfmt -c` reject correct translations."""
     filled = 0
     for po in sorted(locales.rglob("*.po")):
         catalog = read(po)
         changed = False
         for message in messages(catalog):
+            for flag in ("python-format", "python-brace-format"):
+                if flag in message.flags:
+                    message.flags.discard(flag)
+                    changed = True
             if not message.string and not needs_translation(message.id):
                 message.string = message.id
                 changed = True

@@ -14,16 +14,16 @@ SITE = ROOT / "_build" / "html"
 LANGUAGES = ("en", "ru", "zh_CN", "ja")
 TRANSLATIONS = LANGUAGES[1:]
 sys.path.insert(0, str(ROOT / "scripts"))
+import book  # noqa: E402
 
 
 def source_pages():
-    """Every page of the book, as Sphinx docnames (intro, chapters/01-mlp, ...)."""
-    pages = ["intro"] + [f"chapters/{p.stem}" for p in sorted((ROOT / "chapters").glob("*.md"))]
-    return pages
+    """Every page of the book in TOC order, as Sphinx docnames (intro, chapters/01-mlp, ...)."""
+    return book.toc_pages()
 
 
 def notebook_pages():
-    return [p for p in source_pages() if p.startswith("chapters/") and "appendix" not in p]
+    return book.notebook_pages()
 
 
 @pytest.fixture(scope="session")

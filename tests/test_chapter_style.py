@@ -2,9 +2,10 @@
 
 import jupytext
 import pytest
-from conftest import ROOT
 
-CHAPTERS = sorted(p for p in (ROOT / "chapters").glob("*.md") if "appendix" not in p.name)
+from conftest import ROOT, notebook_pages
+
+CHAPTERS = [ROOT / f"{page}.md" for page in notebook_pages()]
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)

@@ -7,9 +7,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import ROOT
+from conftest import ROOT, notebook_pages
 
-CHAPTERS = sorted(p for p in (ROOT / "chapters").glob("*.md") if "appendix" not in p.name)
+CHAPTERS = [ROOT / f"{page}.md" for page in notebook_pages()]
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
