@@ -4,6 +4,6 @@ Each checker recomputes the answer independently (with the formulas in :mod:`rnn
 or with a real framework) and compares; it never stores the expected number.
 """
 
-from rnnbook.exercises import ch01, ch02, ch03, ch05
+from rnnbook.exercises import ch01, ch02, ch03, ch04, ch05
 
-__all__ = ["ch01", "ch02", "ch03", "ch05"]
+__all__ = ["ch01", "ch02", "ch03", "ch04", "ch05"]
