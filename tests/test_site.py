@@ -101,3 +101,18 @@ def test_figure_alt_text_is_in_the_pages_language(site, lang):
         assert len(translated) == len(english)
         for en_alt, alt in zip(english, translated, strict=True):
             assert alt and alt != en_alt, f"{lang}/{page}: alt text not translated: {alt[:60]!r}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_raw_latex_or_dollar_signs_in_prose(site, lang):
+    """Math must be in math nodes: a stray $ or \\command means Markdown broke a formula (for
+    example a line starting with "+ " inside inline math becomes a list item)."""
+    stray = []
+    for page in source_pages():
+        doc = soup(site / lang / f"{page}.html")
+        article = doc.select_one("article") or doc
+        for el in article.select(".math, pre, code, script, .cell_output, .output"):
+            el.decompose()
+        text = article.get_text(" ")
+        stray += [f"{page}: ...{m.group(0)}..." for m in re.finditer(r".{0,30}(\$|\\[A-Za-z]{2,}).{0,30}", text)]
+    assert not stray, stray[:5]
