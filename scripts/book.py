@@ -399,6 +399,7 @@ def cmd_bench(args) -> None:
     import tempfile
     import threading
 
+    os.environ.update(environment())  # the chapters run in kernels started from this process
     rows = []
 
     def row(what, seconds_or_bytes, budget, unit):
