@@ -62,13 +62,18 @@ class Visit:
         self.problems = []
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
+        self.page.on("requestfailed", self._failed)
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         self.page.on(
             "request",
             lambda r: r.url.startswith((server, "data:")) or self.problems.append(f"third-party request: {r.url}"),
         )
         self.page.goto(f"{server}/{path}", wait_until="networkidle")
+
+    def _failed(self, request):
+        # a request cut short because the test navigated on (a click) is not a broken resource
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.problems.append(f"failed: {request.url} ({request.failure})")
 
     def close(self):
         self.page.close()

@@ -1,5 +1,7 @@
 """House rules for the chapters' code, so it reads without horizontal scrolling on the site."""
 
+import re
+
 import jupytext
 import pytest
 
@@ -36,3 +38,13 @@ def test_chapter_has_objectives_time_summary_and_exercises(path):
     exercises, solutions = text.count("```{exercise}"), text.count("```{solution-start}")
     assert exercises == solutions, f"{path.name}: {exercises} exercises but {solutions} solutions"
     assert "rnnbook.exercises." in text, f"{path.name}: exercises name no checker"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_display_only_code_does_not_become_a_notebook_cell(path):
+    """tojupyter turns Python code blocks into code cells, which would run (and fail) in Colab;
+    code that is shown but not run is a code-block with the class no-execute (stays Markdown)."""
+    text = path.read_text(encoding="utf-8")
+    assert "\n```python\n" not in text and "\n```python3\n" not in text
+    for block in re.findall(r"```\{code-block\} python\n((?::\w+:.*\n)*)", text):
+        assert "no-execute" in block, f"{path.name}: a python code-block without :class: no-execute"
