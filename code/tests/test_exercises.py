@@ -160,3 +160,14 @@ def test_ch05_checkers(capsys):
     capsys.readouterr()
     assert not ch05.check_scaling(lambda s, cut: (s - s.mean()) / s.std())
     assert "leakage" in capsys.readouterr().out
+
+
+def test_checkers_turn_a_broken_answer_into_a_hint(capsys):
+    from rnnbook.exercises import ch02, ch05
+
+    assert not ch02.check_rnn_step("not a function")
+    assert "expected a function rnn_step" in capsys.readouterr().out
+    assert not ch01.check_softmax(lambda O: [["a"] * O.shape[1]] * O.shape[0])
+    assert "your function raised ValueError" in capsys.readouterr().out
+    assert not ch05.check_mase(lambda *a: None)
+    assert "raised TypeError" in capsys.readouterr().out

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from rnnbook.exercises._report import report
+from rnnbook.exercises._report import FAILED, call_reader, report
 from rnnbook.exercises.ch01 import _int_answer
 from rnnbook.params import keras_simple_rnn_param_count, torch_rnn_param_count
 
@@ -33,17 +33,15 @@ def check_forward(fn) -> bool:
     """Exercise 2: ``fn(x, kernel, recurrent_kernel, bias)`` returns SimpleRNN's last output."""
     import keras
 
-    if not callable(fn):
-        return report(False, f"expected a function fn(x, kernel, recurrent_kernel, bias), got {type(fn).__name__}")
     rng = np.random.default_rng(21)
     layer = keras.layers.SimpleRNN(4)
     layer.build((None, None, 3))
     x = rng.normal(size=(2, 6, 3)).astype("float32")
     expected = keras.ops.convert_to_numpy(layer(x))
-    try:
-        got = np.asarray(fn(x, *layer.get_weights()), dtype=float)
-    except Exception as exc:  # the reader's code may fail in any way
-        return report(False, f"your function raised {type(exc).__name__}: {exc}")
+    signature = "fn(x, kernel, recurrent_kernel, bias)"
+    got = call_reader(fn, signature, (x, *layer.get_weights()), convert=lambda r: np.asarray(r, dtype=float))
+    if got is FAILED:
+        return False
     if got.shape == (2, 6, 4) and np.allclose(got[:, -1], expected, atol=1e-5):
         return report(False, "you returned every step; SimpleRNN returns only the last one by default")
     if got.shape != expected.shape:
@@ -58,14 +56,11 @@ def check_torch_to_keras_weights(fn) -> bool:
     import keras
     import torch
 
-    if not callable(fn):
-        return report(False, f"expected a function fn(rnn), got {type(fn).__name__}")
     torch.manual_seed(3)
     rnn = torch.nn.RNN(3, 4, batch_first=True)
-    try:
-        weights = [np.asarray(w, dtype="float32") for w in fn(rnn)]
-    except Exception as exc:
-        return report(False, f"your function raised {type(exc).__name__}: {exc}")
+    weights = call_reader(fn, "fn(rnn)", (rnn,), convert=lambda r: [np.asarray(w, dtype="float32") for w in r])
+    if weights is FAILED:
+        return False
     shapes = [w.shape for w in weights]
     if shapes != [(3, 4), (4, 4), (4,)]:
         return report(False, f"expected shapes [(3, 4), (4, 4), (4,)], got {shapes}")

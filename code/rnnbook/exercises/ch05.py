@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnbook.exercises._report import report
+from rnnbook.exercises._report import FAILED, call_reader, report
 from rnnbook.exercises.ch01 import _int_answer
 from rnnbook.forecasting import mase, num_windows, recursive_forecast
 
@@ -24,15 +24,13 @@ def check_num_windows(answer, length: int = 100, window: int = 30, horizon: int 
 
 def check_mase(fn) -> bool:
     """Exercise 2: ``fn(y_true, y_pred, y_train)`` computes MASE with the one-step naive scale."""
-    if not callable(fn):
-        return report(False, f"expected a function fn(y_true, y_pred, y_train), got {type(fn).__name__}")
     rng = np.random.default_rng(31)
     y_train = np.cumsum(rng.normal(size=50))
     y_true, y_pred = rng.normal(size=10), rng.normal(size=10)
-    try:
-        got = float(fn(y_true.copy(), y_pred.copy(), y_train.copy()))
-    except Exception as exc:  # the reader's code may fail in any way
-        return report(False, f"your function raised {type(exc).__name__}: {exc}")
+    args = (y_true.copy(), y_pred.copy(), y_train.copy())
+    got = call_reader(fn, "fn(y_true, y_pred, y_train)", args, convert=float)
+    if got is FAILED:
+        return False
     expected = mase(y_true, y_pred, y_train)
     if np.isclose(got, expected):
         return report(True, "MAE divided by the naive forecast's in-sample MAE")
@@ -43,17 +41,19 @@ def check_mase(fn) -> bool:
 
 def check_recursive(fn) -> bool:
     """Exercise 3: ``fn(predict_one, window, steps)`` forecasts by feeding predictions back."""
-    if not callable(fn):
-        return report(False, f"expected a function fn(predict_one, window, steps), got {type(fn).__name__}")
 
     def predict_one(batch):  # a linear rule that depends on the last two inputs
         return 1.5 * batch[:, -1, 0] - 0.7 * batch[:, -2, 0] + 0.1
 
     window = np.array([0.0, 0.5, 1.0, 0.8])
-    try:
-        got = np.asarray(fn(predict_one, window.copy(), 6), dtype=float).reshape(-1)
-    except Exception as exc:
-        return report(False, f"your function raised {type(exc).__name__}: {exc}")
+    got = call_reader(
+        fn,
+        "fn(predict_one, window, steps)",
+        (predict_one, window.copy(), 6),
+        convert=lambda r: np.asarray(r, dtype=float).reshape(-1),
+    )
+    if got is FAILED:
+        return False
     expected = recursive_forecast(predict_one, window, 6)
     if got.shape == expected.shape and np.allclose(got, expected):
         return report(True, "each prediction becomes the newest input of the next step")
@@ -64,13 +64,10 @@ def check_recursive(fn) -> bool:
 
 def check_scaling(fn) -> bool:
     """Exercise 4: ``fn(series, cut)`` standardizes with the mean and std of ``series[:cut]`` only."""
-    if not callable(fn):
-        return report(False, f"expected a function fn(series, cut), got {type(fn).__name__}")
     series = 0.05 * np.arange(200.0) + np.sin(np.arange(200.0))
-    try:
-        got = np.asarray(fn(series.copy(), 140), dtype=float)
-    except Exception as exc:
-        return report(False, f"your function raised {type(exc).__name__}: {exc}")
+    got = call_reader(fn, "fn(series, cut)", (series.copy(), 140), convert=lambda r: np.asarray(r, dtype=float))
+    if got is FAILED:
+        return False
     train = series[:140]
     if got.shape == series.shape and np.allclose(got, (series - train.mean()) / train.std()):
         return report(True, "mean and standard deviation come from the training part only")
