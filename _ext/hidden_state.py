@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from importlib import metadata
 from os import path
@@ -32,6 +33,7 @@ from sphinx import addnodes
 from sphinx.locale import init as init_locale
 from sphinx.search.ja import SearchJapanese
 from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.i18n import docname_to_domain
 
 NOTEBOOK_DIR = "notebooks"  # inside each language's site: <lang>/notebooks/<page>.ipynb
@@ -90,11 +92,25 @@ def on_config_inited(app, config) -> None:
     entry = _language_entry(config)
     config.html_title = entry["title"]
     config.project = entry["title"]
+    config.author = entry["author"]
+    # sphinx-exercise sets "Exercise %s" from its own catalogue (練習 in Japanese, where the book
+    # says 演習); the label is the book's, per language, and numbers are per chapter (3.2).
+    config.numfig_format = {**(config.numfig_format or {}), "exercise": entry["exercise"]}
     options = dict(config.html_theme_options or {})
     options["article_header_end"] = ["hs-notebook-buttons.html", "article-header-buttons.html"]
     config.html_theme_options = options
     config.mathjax_path = "mathjax/tex-chtml.js"
     config.html_favicon = "_static/favicon.svg"
+
+
+def translate_toggle_hints(app, config) -> None:
+    """sphinx-togglebutton's "Click to show/hide" from the book's catalogue (it has no Japanese);
+    runs before the extension writes them into the page (config-inited, priority 500)."""
+    from sphinx.locale import get_translation
+
+    translate = get_translation("sphinx")
+    config.togglebutton_hint = str(translate("Click to show"))
+    config.togglebutton_hint_hide = str(translate("Click to hide"))
 
 
 def mathjax_source() -> Path:
@@ -231,13 +247,172 @@ class TranslateTocCaptions(SphinxTransform):
                 toctree["caption"] = catalog.gettext(caption)
 
 
+# --- Exercises numbered per chapter -------------------------------------------------------------
+
+
+def chapter_number(docname: str) -> int | None:
+    """3 for chapters/03-simple-rnn; None for pages that are not numbered chapters."""
+    match = re.match(r"chapters/(\d+)-", docname)
+    return int(match.group(1)) if match else None
+
+
+class NumberExercisesPerChapter(SphinxPostTransform):
+    """Sphinx numbers exercises through the whole book (chapters are not numbered sections); the
+    book numbers them per chapter: 3.1, 3.2, … Runs on each page as it is written, after the
+    environment was saved, so the saved environment keeps Sphinx's own numbers and an unchanged
+    page is not rebuilt."""
+
+    default_priority = 1  # before references and titles use the numbers
+
+    def run(self, **kwargs) -> None:
+        for docname, numbers in self.env.toc_fignumbers.items():
+            chapter, exercises = chapter_number(docname), numbers.get("exercise")
+            if chapter is None or not exercises or all(len(n) == 2 for n in exercises.values()):
+                continue
+            ordered = sorted(exercises, key=exercises.get)
+            numbers["exercise"] = {ident: (chapter, i) for i, ident in enumerate(ordered, start=1)}
+
+
+class TitleSolutionsInTheReadersLanguage(SphinxPostTransform):
+    """sphinx-exercise titles a solution "Solution to" + "Exercise 3", which is ungrammatical in
+    Russian, Chinese and Japanese; use the book's own pattern per language instead."""
+
+    default_priority = 25  # after sphinx-exercise has resolved the titles (21, 22)
+
+    def run(self, **kwargs) -> None:
+        from sphinx_exercise.nodes import solution_node
+
+        pattern = _language_entry(self.config)["solution"]
+        registry = getattr(self.env, "sphinx_exercise_registry", {})
+        for node in self.document.findall(solution_node):
+            target = registry.get(node.get("target_label"), {})
+            docname, ident = target.get("docname"), (target.get("node") or {}).get("ids", [None])[0]
+            number = self.env.toc_fignumbers.get(docname, {}).get("exercise", {}).get(ident)
+            if not number:
+                continue
+            text = pattern.format(number=".".join(map(str, number)))
+            title = node.children[0]
+            reference = next(iter(title.findall(nodes.reference)), None)
+            new_title = nodes.title()
+            if reference is not None:
+                link = reference.deepcopy()
+                link.children = [nodes.Text(text)]
+                new_title += link
+            else:
+                new_title += nodes.Text(text)
+            node.replace(title, new_title)
+            node["title"] = text
+
+
+# --- rnnbook's messages in the page's language ----------------------------------------------------
+
+
+def resolve_rnnbook_messages(app, doctree, docname) -> None:
+    """The chapters run once, with every rnnbook message packed in all four languages; keep the
+    page's own language in every output."""
+    from rnnbook.i18n import resolve
+
+    lang = app.config.language or "en"
+    for text in list(doctree.findall(nodes.Text)):
+        if "\x02" in text:
+            parent = text.parent
+            parent.replace(text, nodes.Text(resolve(str(text), lang)))
+            if isinstance(parent, nodes.literal_block):
+                parent.rawsource = parent.astext()
+
+
+# --- Numbers in translated prose -----------------------------------------------------------------
+
+_NUMBER = re.compile(r"^([-−]?)(\d+)(?:\.(\d+))?((?:e[-+]?\d+)?)(%?)$")
+
+
+def localise_number(text: str, lang: str) -> str:
+    """A glued number as the language writes it: Russian 49,3 % and 10 000 (non-breaking spaces)."""
+    match = _NUMBER.match(text.strip())
+    if lang != "ru" or not match:
+        return text
+    sign, whole, fraction, exponent, percent = match.groups()
+    if len(whole) > 4:
+        whole = f"{int(whole):,}".replace(",", "\u00a0")
+    number = sign + whole + ("," + fraction if fraction is not None else "") + exponent
+    return number + ("\u00a0%" if percent else "")
+
+
+class LocaliseGluedNumbers(SphinxPostTransform):
+    """Glued numbers (``{glue:text}``) written the way the page's language writes numbers."""
+
+    default_priority = 6  # after myst-nb has pasted the glued values (5)
+
+    def run(self, **kwargs) -> None:
+        lang = self.config.language or "en"
+        for node in self.document.findall(nodes.inline):
+            if "pasted-text" in node["classes"]:
+                local = localise_number(node.astext(), lang)
+                if local != node.astext():
+                    node.children = [nodes.Text(local)]
+
+
+# --- The theme in the reader's language -----------------------------------------------------------
+
+# Header buttons whose tooltips sphinx-book-theme translates from its own catalogue (which lacks
+# Japanese for some and has Traditional Chinese wording for others): the book's catalogue decides.
+HEADER_TOOLTIPS = {
+    "download-buttons": "Download this page",
+    "download-pdf-button": "Print to PDF",
+    "download-notebook-button": "Download notebook file",
+    "fullscreen-button": "Fullscreen mode",
+    "repository-button": "Source repository",
+}
+
+
+def translate_theme(app, pagename, templatename, context, doctree) -> None:
+    """Search box, header buttons and download menu in the page's language; a translated site's
+    download menu offers that language's notebook, never the English source."""
+    from sphinx.locale import get_translation
+
+    translate = get_translation("sphinx")
+    lang = app.config.language or "en"
+    context["theme_search_bar_text"] = str(translate("Search this book…"))
+
+    def walk(buttons):
+        for button in buttons:
+            english = HEADER_TOOLTIPS.get(button.get("label"))
+            if english:
+                button["tooltip"] = str(translate(english))
+            if button.get("buttons"):
+                button["buttons"] = [b for b in button["buttons"] if keep(b)]
+                walk(button["buttons"])
+
+    def keep(button):
+        if button.get("label") != "download-source-button" or lang == "en":
+            return True
+        if context.get("hs_download_url"):  # a chapter: its notebook in this language instead
+            button.update(
+                url=context["hs_download_url"],
+                text=".ipynb",
+                icon="fas fa-code",
+                tooltip=_language_entry(app.config)["download_notebook"],
+            )
+            return True
+        return False
+
+    walk(context.get("header_buttons", []))
+
+
 def setup(app):
     app.add_config_value("hs_languages", {}, "html")
     app.add_config_value("hs_github_repo", "", "html")
     app.add_config_value("hs_notebooks_branch", "notebooks", "html")
     app.add_config_value("hs_site_url", "", "html")
-    app.connect("config-inited", on_config_inited)
+    app.connect("config-inited", on_config_inited, priority=600)  # after sphinx-exercise's
+    app.connect("config-inited", translate_toggle_hints, priority=400)
+    app.add_js_file("hidden-state.js", priority=900)
     app.connect("html-page-context", on_html_page_context)
+    app.connect("html-page-context", translate_theme, priority=900)  # after the theme's buttons
+    app.connect("doctree-resolved", resolve_rnnbook_messages)
+    app.add_post_transform(NumberExercisesPerChapter)
+    app.add_post_transform(LocaliseGluedNumbers)
+    app.add_post_transform(TitleSolutionsInTheReadersLanguage)
     app.add_transform(KeepDisplayMathUntranslated)
     app.add_transform(TranslateTocCaptions)
     app.connect("build-finished", copy_mathjax)

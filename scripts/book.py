@@ -66,11 +66,13 @@ def execution_cache() -> Path:
     """One jupyter-cache, at an absolute path, shared by every language and builder.
 
     jupyter-cache keys a notebook on its code cells only, so the path also carries a hash of
-    ``rnnbook`` and of the pinned requirements: when either changes, the chapters run afresh
-    and no stale output is published.
+    ``rnnbook`` (code and message catalogues) and of the pinned requirements: when any changes,
+    the chapters run afresh and no stale output is published.
     """
     digest = hashlib.sha256()
-    inputs = [*sorted((ROOT / "code" / "rnnbook").rglob("*.py")), ROOT / "requirements.txt"]
+    package = ROOT / "code" / "rnnbook"
+    # the outputs carry rnnbook's messages in every language, so its catalogues count too
+    inputs = [*sorted(package.rglob("*.py")), *sorted(package.rglob("*.po")), ROOT / "requirements.txt"]
     for path in inputs:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
@@ -106,7 +108,11 @@ def sphinx(builder: str, lang: str, outdir: Path, *extra: str, strict: bool = Tr
     if strict:
         cmd += ["-n", "-W", "--keep-going"]
     cmd += ["-d", BUILD / "doctrees" / f"{builder}-{lang}", "-D", f"language={lang}", *extra, ".", outdir]
-    run(cmd, env=environment())
+    # One execution serves four languages: the chapters' kernels print rnnbook's messages in every
+    # language at once, and each language's build keeps its own (_ext/hidden_state.py).
+    env = {**environment(), "RNNBOOK_ALL_LANGUAGES": "1"}
+    env.pop("RNNBOOK_LANG", None)
+    run(cmd, env=env)
 
 
 def revision() -> str:
@@ -126,18 +132,28 @@ def github_repo() -> str:
 
 
 SETUP_CELL = """\
-# Colab setup: install the book's helper package, rnnbook, if it is missing.
+# {comment}
 import importlib.util, os, subprocess, sys
 
 if "google.colab" in sys.modules and importlib.util.find_spec("rnnbook") is None:
     spec = os.environ.get("RNNBOOK_PIP_SPEC", "{spec}")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)"""
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", spec], check=True)
+os.environ["RNNBOOK_LANG"] = "{lang}"
+"""
+
+
+def language_entry(lang: str) -> dict:
+    """The book's labels for one language, from hs_languages in _config.yml."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return config["sphinx"]["config"]["hs_languages"][lang]
 
 
 DATA_IMAGE = re.compile(r"!\[[^\]]*\]\(data:image/[^)]*\)\s*")
 
 
-def finish_notebook(source: Path, target: Path, spec: str) -> None:
+def finish_notebook(source: Path, target: Path, spec: str, lang: str = "en") -> None:
     """Give a generated notebook its Colab setup cell and a standard kernel, then write it."""
     nb = json.loads(source.read_text(encoding="utf-8"))
     setup = {
@@ -146,7 +162,7 @@ def finish_notebook(source: Path, target: Path, spec: str) -> None:
         "id": "hs-colab-setup",
         "metadata": {"tags": ["colab-setup"]},
         "outputs": [],
-        "source": SETUP_CELL.format(spec=spec),
+        "source": SETUP_CELL.rstrip("\n").format(spec=spec, lang=lang, comment=language_entry(lang)["setup_comment"]),
     }
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
@@ -214,7 +230,7 @@ def build_language(lang: str, cache: Path) -> float:
     sphinx("jupyter", lang, jupyter_out, *common, "-D", f"tojupyter_urlpath={site_url()}{lang}/")
     spec = f"rnnbook @ git+https://github.com/{github_repo()}@{revision()}#subdirectory=code"
     for page in notebook_pages():
-        finish_notebook(jupyter_out / f"{page}.ipynb", HTML / lang / NOTEBOOK_DIR / f"{page}.ipynb", spec)
+        finish_notebook(jupyter_out / f"{page}.ipynb", HTML / lang / NOTEBOOK_DIR / f"{page}.ipynb", spec, lang)
     return time.perf_counter() - start
 
 
@@ -323,12 +339,17 @@ def cmd_i18n_update(args) -> None:
     shutil.rmtree(gettext, ignore_errors=True)
     # No execution: the catalogues hold prose only. Glue values are unknown here, hence no -W.
     sphinx("gettext", "en", gettext, "-D", "nb_execution_mode=off", "-D", "suppress_warnings=mystnb.glue", strict=False)
+    # The interface's catalogue (sphinx.po: theme and template strings) is written by hand, not
+    # extracted: Sphinx would extract only the templates' few strings and drop the rest.
+    (gettext / "sphinx.pot").unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "sphinx_intl", "update", "-p", gettext, "-d", "locales", "-w", "0"]
     for lang in TRANSLATIONS:
         cmd += ["-l", lang]
     run(cmd)
     filled = i18n.prefill_untranslatable(ROOT / "locales")
     print(f"pre-filled {filled} messages that hold only math or code")
+    i18n.update_rnnbook(ROOT, TRANSLATIONS)
+    print("updated rnnbook's catalogues in code/rnnbook/locale/")
     cmd_i18n_status(args)
 
 

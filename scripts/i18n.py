@@ -44,7 +44,7 @@ def normalise_role(role: str) -> str:
 def missing_markup(msgid: str, msgstr: str) -> list[str]:
     """Pieces of markup present in ``msgid`` but changed or lost in ``msgstr``."""
     want, got = markup(msgid), markup(msgstr)
-    return [f"{kind} {piece!r}" for (kind, piece), n in (want - got).items() for _ in range(n)]
+    return [f"{kind} {piece!r} changed or lost" for (kind, piece), n in (want - got).items() for _ in range(n)]
 
 
 def needs_translation(msgid: str) -> bool:
@@ -109,12 +109,14 @@ def status(locales: Path, languages) -> list[Status]:
     rows = []
     for lang in languages:
         base = locales / lang / "LC_MESSAGES"
-        for po in catalogues(locales, lang):
+        for po in [*catalogues(locales, lang), rnnbook_catalogue_path(locales.parent, lang)]:
+            if not po.exists():
+                continue
             items = messages(read(po))
             rows.append(
                 Status(
                     lang=lang,
-                    page=str(po.relative_to(base).with_suffix("")),
+                    page=str(po.relative_to(base).with_suffix("")) if po.is_relative_to(base) else "(rnnbook messages)",
                     total=len(items),
                     untranslated=sum(1 for m in items if not m.string),
                     fuzzy=sum(1 for m in items if m.fuzzy),
@@ -123,22 +125,115 @@ def status(locales: Path, languages) -> list[Status]:
     return rows
 
 
+def catalogue_problems(po: Path, where, markup_problems) -> list[str]:
+    """Untranslated and fuzzy messages of one catalogue, and what ``markup_problems`` finds."""
+    found = []
+    for m in messages(read(po)):
+        short = m.id[:60].replace("\n", " ")
+        if not m.string:
+            found.append(f"{where}: untranslated: {short!r}")
+        elif m.fuzzy:
+            found.append(f"{where}: fuzzy: {short!r}")
+        else:
+            found += [f"{where}: {piece} in: {short!r}" for piece in markup_problems(m.id, m.string)]
+    return found
+
+
 def problems(locales: Path, languages) -> list[str]:
     """Human-readable list of everything that keeps a translation from being complete."""
     found = []
+    root = locales.parent
     for lang in languages:
         pos = catalogues(locales, lang)
         if not pos:
             found.append(f"{lang}: no catalogues under {locales / lang}")
         for po in pos:
-            where = po.relative_to(locales)
-            for m in messages(read(po)):
-                short = m.id[:60].replace("\n", " ")
-                if not m.string:
-                    found.append(f"{where}: untranslated: {short!r}")
-                elif m.fuzzy:
-                    found.append(f"{where}: fuzzy: {short!r}")
-                else:
-                    for piece in missing_markup(m.id, m.string):
-                        found.append(f"{where}: {piece} changed or lost in: {short!r}")
+            found += catalogue_problems(po, po.relative_to(locales), missing_markup)
+        po = rnnbook_catalogue_path(root, lang)
+        if po.exists():
+            found += catalogue_problems(po, po.relative_to(root), placeholder_problems)
+        else:
+            found.append(f"{lang}: no rnnbook catalogue at {po.relative_to(root)}")
     return found
+
+
+# --- rnnbook's own messages (checker lines, errors, printed labels) ------------------------------
+# They live in code/rnnbook/locale/<lang>/LC_MESSAGES/rnnbook.po, inside the package, so that a
+# pip-installed rnnbook (Colab) has them. Their msgids come from tr()/say()/N_() calls in the
+# package and in the chapters' code cells.
+
+RNNBOOK_KEYWORDS = {"tr": None, "say": None, "N_": None}
+
+
+def rnnbook_catalogue_path(root: Path, lang: str) -> Path:
+    return root / "code" / "rnnbook" / "locale" / lang / "LC_MESSAGES" / "rnnbook.po"
+
+
+def extract_rnnbook(root: Path):
+    """A template catalogue of every rnnbook message, from the package and the chapters' code."""
+    import io
+
+    import jupytext
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract
+
+    template = Catalog(project="rnnbook", fuzzy=False)
+
+    def add(fileobj, where):
+        for lineno, message, comments, _context in extract(
+            "python", fileobj, keywords=RNNBOOK_KEYWORDS, comment_tags=("TRANSLATORS:",)
+        ):
+            if isinstance(message, str) and message:
+                template.add(message, locations=[(where, lineno)], auto_comments=comments)
+
+    package = root / "code" / "rnnbook"
+    for path in sorted(package.rglob("*.py")):
+        with path.open("rb") as f:
+            add(f, str(path.relative_to(root)))
+    for path in sorted((root / "chapters").glob("*.md")):
+        code = "\n".join(c.source for c in jupytext.read(path).cells if c.cell_type == "code")
+        add(io.BytesIO(code.encode("utf-8")), str(path.relative_to(root)))
+    return template
+
+
+def update_rnnbook(root: Path, languages) -> None:
+    """Bring each language's rnnbook.po in step with the messages in the code (new ones empty,
+    changed ones fuzzy, removed ones dropped)."""
+    from babel.messages.catalog import Catalog
+
+    template = extract_rnnbook(root)
+    for lang in languages:
+        path = rnnbook_catalogue_path(root, lang)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        catalog = read(path) if path.exists() else Catalog(locale=lang, project="rnnbook", fuzzy=False)
+        catalog.update(template, no_fuzzy_matching=False)
+        catalog.obsolete.clear()
+        for message in messages(catalog):
+            message.flags.discard("python-format")
+            message.flags.discard("python-brace-format")
+        catalog.revision_date = catalog.creation_date
+        catalog.last_translator = catalog.copyright_holder = "The Hidden State authors"
+        catalog.msgid_bugs_address = ""
+        catalog.header_comment = (
+            f"# rnnbook's messages in {lang}: checker lines and hints, errors, labels of printed results.\n"
+            "# Each msgstr keeps the {fields} of its msgid; `./book i18n-check` checks them.\n"
+            "# Copyright (C) 2026 The Hidden State authors. MIT License, like the package."
+        )
+        with path.open("wb") as f:
+            write_po(f, catalog, width=0, omit_header=False, include_previous=True)
+
+
+def placeholder_problems(msgid: str, msgstr: str) -> list[str]:
+    """A translation of an rnnbook message must keep its {fields}, exactly (order may change)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "code"))
+    from rnnbook.i18n import fields
+
+    try:
+        want, got = sorted(fields(msgid)), sorted(fields(msgstr))
+    except ValueError as exc:
+        return [f"unreadable fields ({exc})"]
+    if want != got:
+        return [f"fields {want} changed to {got}"]
+    return []

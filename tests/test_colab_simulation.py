@@ -11,9 +11,10 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
-from conftest import ROOT, SITE, notebook_pages
+from conftest import ROOT, SITE, TRANSLATIONS, notebook_pages
 
 COLAB_PACKAGES = ("numpy", "matplotlib", "tensorflow_cpu", "torch", "ipykernel")
 
@@ -27,7 +28,13 @@ def pinned(names):
     return [pins[name] for name in names]
 
 
-def test_russian_notebook_runs_on_simulated_colab(site, tmp_path, monkeypatch):
+SCRIPTS = {"ru": r"[а-яё]", "zh_CN": r"[\u4e00-\u9fff]", "ja": r"[\u3040-\u30ff]"}
+
+
+@pytest.fixture(scope="module")
+def colab(tmp_path_factory):
+    """A kernel with what Colab has, a stand-in google.colab, and no rnnbook."""
+    tmp_path = tmp_path_factory.mktemp("colab")
     venv = tmp_path / "colab-venv"
     subprocess.run([sys.executable, "-m", "venv", venv], check=True)
     python = venv / "bin" / "python"
@@ -57,14 +64,32 @@ def test_russian_notebook_runs_on_simulated_colab(site, tmp_path, monkeypatch):
             }
         )
     )
-    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    return tmp_path, python
 
-    nb = nbformat.read(SITE / "ru" / "notebooks" / f"{notebook_pages()[0]}.ipynb", as_version=4)
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_notebook_runs_on_simulated_colab_and_speaks_its_language(site, colab, lang, monkeypatch):
+    tmp_path, python = colab
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.delenv("RNNBOOK_ALL_LANGUAGES", raising=False)
+    monkeypatch.delenv("RNNBOOK_LANG", raising=False)
+
+    nb = nbformat.read(SITE / lang / "notebooks" / f"{notebook_pages()[0]}.ipynb", as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="colab-sim", resources={"metadata": {"path": str(tmp_path)}}).execute()
 
     where = subprocess.run(
         [python, "-c", "import rnnbook; print(rnnbook.__file__)"], capture_output=True, text=True, check=True
     ).stdout
-    assert str(venv) in where, f"rnnbook was not installed into the Colab environment: {where}"
+    assert str(tmp_path) in where, f"rnnbook was not installed into the Colab environment: {where}"
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+    shown = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            shown.append(out.get("text") or out.get("data", {}).get("text/plain", ""))
+    checker_lines = [line for text in shown for line in text.splitlines() if line.startswith(("✓", "✗"))]
+    assert checker_lines, "no checker line in the notebook's outputs"
+    for line in checker_lines:
+        assert re.search(SCRIPTS[lang], line, re.I), f"{lang} notebook printed a checker line not in {lang}: {line}"
+    rnnbook_errors = [t for t in shown if "X[None]" in t]
+    assert rnnbook_errors and all(re.search(SCRIPTS[lang], t, re.I) for t in rnnbook_errors), rnnbook_errors

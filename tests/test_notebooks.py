@@ -7,6 +7,7 @@ import jupytext
 import nbformat
 import pytest
 
+import book
 import i18n
 from conftest import LANGUAGES, ROOT, SITE, TRANSLATIONS, notebook_pages
 
@@ -61,3 +62,13 @@ def test_setup_cell_pins_the_site_revision(site):
     nb = json.loads((SITE / "en" / "notebooks" / f"{notebook_pages()[0]}.ipynb").read_text(encoding="utf-8"))
     setup = "".join(nb["cells"][0]["source"])
     assert re.search(r"git\+https://github\.com/[\w.-]+/[\w.-]+@[0-9a-f]{7,40}#subdirectory=code", setup), setup
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_setup_cell_speaks_and_sets_the_notebooks_language(site, lang):
+    """The first thing a Colab reader sees is in their language, and rnnbook prints in it."""
+    nb = json.loads((site / lang / "notebooks" / f"{notebook_pages()[0]}.ipynb").read_text(encoding="utf-8"))
+    setup = "".join(nb["cells"][0]["source"])
+    assert f'os.environ["RNNBOOK_LANG"] = "{lang}"' in setup
+    comment = setup.splitlines()[0]
+    assert comment.startswith("# ") and comment[2:] == book.language_entry(lang)["setup_comment"]

@@ -6,29 +6,63 @@ import numbers
 
 import numpy as np
 
+from rnnbook.i18n import tr
 
-def as_array(x, name: str, ndim: int | tuple[int, ...] | None = None, axes: str = "") -> np.ndarray:
-    """Return ``x`` as a float ndarray, checking its rank and that it holds no NaN or inf."""
+
+def either(options) -> str:
+    """``options`` as one alternative for a message: "1 or 2", "(time,) or (time, features)"."""
+    options = [str(option) for option in options]
+    text = options[-1]
+    for option in reversed(options[:-1]):
+        text = tr("{first} or {second}", first=option, second=text)
+    return text
+
+
+def as_array(x, name: str, ndim: int | tuple[int, ...] | None = None, axes: str | tuple[str, ...] = "") -> np.ndarray:
+    """Return ``x`` as a float ndarray, checking its rank and that it holds no NaN or inf.
+
+    ``axes`` names the expected axes, e.g. ``"(batch, features)"``, or gives a tuple of alternatives.
+    """
     try:
         arr = np.asarray(x, dtype=np.float64) if not _is_float(x) else np.asarray(x)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of numbers, got {type(x).__name__}: {exc}") from None
+        raise ValueError(
+            tr("{name} must be an array of numbers, got {type}: {error}", name=name, type=type(x).__name__, error=exc)
+        ) from None
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
-            ranks = " or ".join(str(r) for r in allowed)
-            hint = f" {axes}" if axes else ""
+            ranks = either(allowed)
             fix = ""
             if arr.ndim == 1 and 2 in allowed:
-                fix = f"; for a single example add a batch axis with {name}[None]"
+                fix = tr("; for a single example add a batch axis with {name}[None]", name=name)
             elif arr.ndim == 2 and 3 in allowed:
-                fix = (
-                    f"; for one sequence add a batch axis with {name}[None], for a batch of "
-                    f"single-feature sequences add a feature axis with {name}[..., None]"
+                fix = tr(
+                    "; for one sequence add a batch axis with {name}[None], for a batch of "
+                    "single-feature sequences add a feature axis with {name}[..., None]",
+                    name=name,
                 )
-            raise ValueError(f"expected {name} with {ranks} axes{hint}, got shape {arr.shape}{fix}")
+            if axes:
+                axes = axes if isinstance(axes, str) else either(axes)
+                message = tr(
+                    "expected {name} with {ranks} axes {axes}, got shape {shape}{fix}",
+                    name=name,
+                    ranks=ranks,
+                    axes=axes,
+                    shape=arr.shape,
+                    fix=fix,
+                )
+            else:
+                message = tr(
+                    "expected {name} with {ranks} axes, got shape {shape}{fix}",
+                    name=name,
+                    ranks=ranks,
+                    shape=arr.shape,
+                    fix=fix,
+                )
+            raise ValueError(message)
     if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or inf; clean or impute the data before calling this")
+        raise ValueError(tr("{name} contains NaN or inf; clean or impute the data before calling this", name=name))
     return arr
 
 
@@ -39,7 +73,7 @@ def _is_float(x) -> bool:
 def positive_int(value, name: str) -> int:
     """Return ``value`` as an int, requiring a whole number >= 1."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+        raise ValueError(tr("{name} must be a whole number >= 1, got {value!r}", name=name, value=value))
     return int(value)
 
 
@@ -47,5 +81,5 @@ def check_choice(value, name: str, choices) -> str:
     """Require ``value`` to be one of ``choices``."""
     if value not in choices:
         listed = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{name} must be one of {listed}, got {value!r}")
+        raise ValueError(tr("{name} must be one of {choices}, got {value!r}", name=name, choices=listed, value=value))
     return value

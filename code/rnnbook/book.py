@@ -8,6 +8,8 @@ import sys
 
 import numpy as np
 
+from rnnbook.i18n import tr
+
 
 def glue(name: str, value, display: bool = False) -> None:
     """Store ``value`` for the prose of the book (myst-nb ``glue``); a no-op where myst-nb is absent.
@@ -16,7 +18,7 @@ def glue(name: str, value, display: bool = False) -> None:
     function. In Colab or a plain Jupyter, myst-nb is usually not installed and nothing is stored.
     """
     if not isinstance(name, str) or not name:
-        raise ValueError(f"name must be a non-empty string, got {name!r}")
+        raise ValueError(tr("name must be a non-empty string, got {name!r}", name=name))
     if isinstance(value, np.generic):
         value = value.item()  # NumPy 2 shows np.float64(0.5), which the book's number formats cannot read
     try:
@@ -36,7 +38,9 @@ def glue_figure(name: str, fig) -> None:
     import matplotlib.pyplot as plt
 
     if not hasattr(fig, "savefig"):
-        raise ValueError(f"expected a matplotlib Figure (e.g. from plt.subplots()), got {type(fig).__name__}")
+        raise ValueError(
+            tr("expected a matplotlib Figure (e.g. from plt.subplots()), got {type}", type=type(fig).__name__)
+        )
     try:
         from myst_nb import glue as _glue
     except ImportError:
@@ -54,7 +58,7 @@ def seed_everything(seed: int = 42) -> None:
     Also asks TensorFlow for deterministic kernels so that two runs print the same numbers.
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+        raise ValueError(tr("seed must be a whole number >= 0, got {seed!r}", seed=seed))
     random.seed(seed)
     np.random.seed(seed)
     os.environ["PYTHONHASHSEED"] = str(seed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rnnbook.i18n import tr
+
 
 def load_sunspots():
     """Yearly mean sunspot numbers, 1700–2008, as shipped with statsmodels (``sm.datasets.sunspots``).
@@ -12,6 +14,6 @@ def load_sunspots():
     try:
         from statsmodels.datasets import sunspots
     except ImportError as exc:
-        raise ValueError("load_sunspots needs statsmodels: pip install statsmodels") from exc
+        raise ValueError(tr("load_sunspots needs statsmodels: pip install statsmodels")) from exc
     frame = sunspots.load_pandas().data
     return frame["YEAR"].to_numpy(dtype=float), frame["SUNACTIVITY"].to_numpy(dtype=float)

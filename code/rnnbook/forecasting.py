@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnnbook._validate import as_array, positive_int
+from rnnbook.i18n import tr
 
 
 def _series(series) -> np.ndarray:
-    arr = as_array(series, "series", ndim=(1, 2), axes="(time,) or (time, features)")
+    arr = as_array(series, "series", ndim=(1, 2), axes=("(time,)", "(time, features)"))
     return arr[:, None] if arr.ndim == 1 else arr
 
 
@@ -33,8 +34,14 @@ def make_windows(series, window: int, horizon: int = 1, target=None):
     window, horizon = positive_int(window, "window"), positive_int(horizon, "horizon")
     if window + horizon > T:
         raise ValueError(
-            f"a window of {window} steps plus a horizon of {horizon} needs at least {window + horizon} "
-            f"steps, but the series has {T}; shorten the window or use a longer series"
+            tr(
+                "a window of {window} steps plus a horizon of {horizon} needs at least {needed} "
+                "steps, but the series has {length}; shorten the window or use a longer series",
+                window=window,
+                horizon=horizon,
+                needed=window + horizon,
+                length=T,
+            )
         )
     M = T - window - horizon + 1
     starts = np.arange(M)[:, None]
@@ -42,7 +49,13 @@ def make_windows(series, window: int, horizon: int = 1, target=None):
     y = data[starts + window + np.arange(horizon)]
     if target is not None:
         if not 0 <= target < data.shape[1]:
-            raise ValueError(f"target must be a feature index in 0..{data.shape[1] - 1}, got {target!r}")
+            raise ValueError(
+                tr(
+                    "target must be a feature index in 0..{last}, got {target!r}",
+                    last=data.shape[1] - 1,
+                    target=target,
+                )
+            )
         y = y[:, :, target]
     elif data.shape[1] == 1 and np.ndim(series) == 1:
         y = y[:, :, 0]
@@ -69,7 +82,13 @@ def chronological_split(series, window: int, horizon: int = 1, train: float = 0.
     data = _series(series)
     T = data.shape[0]
     if not (0 < train < 1 and 0 <= validation < 1 and train + validation < 1):
-        raise ValueError(f"need 0 < train, 0 <= validation and train + validation < 1, got {train}, {validation}")
+        raise ValueError(
+            tr(
+                "need 0 < train, 0 <= validation and train + validation < 1, got {train}, {validation}",
+                train=train,
+                validation=validation,
+            )
+        )
     X, y = make_windows(series, window, horizon)
     first = np.arange(X.shape[0]) + window
     last = first + horizon - 1
@@ -83,8 +102,14 @@ def chronological_split(series, window: int, horizon: int = 1, train: float = 0.
     for name, keep in parts.items():
         if not keep.any() and (name != "validation" or validation > 0):
             raise ValueError(
-                f"the {name} part has no complete window (series of {T} steps, window {window}, "
-                f"horizon {horizon}); use a longer series or a shorter window"
+                tr(
+                    "the {part} part has no complete window (series of {length} steps, window {window}, "
+                    "horizon {horizon}); use a longer series or a shorter window",
+                    part=name,
+                    length=T,
+                    window=window,
+                    horizon=horizon,
+                )
             )
         out[name] = Split(X[keep], y[keep], first[keep])
     return out, (cut1, cut2)
@@ -98,12 +123,12 @@ class StandardScaler:
         self.mean_ = float(values.mean())
         self.std_ = float(values.std())
         if self.std_ == 0:
-            raise ValueError("the training values are constant; scaling by their standard deviation is undefined")
+            raise ValueError(tr("the training values are constant; scaling by their standard deviation is undefined"))
         return self
 
     def _check(self):
         if not hasattr(self, "mean_"):
-            raise ValueError("fit the scaler on the training data first: StandardScaler().fit(train_values)")
+            raise ValueError(tr("fit the scaler on the training data first: StandardScaler().fit(train_values)"))
 
     def transform(self, values):
         self._check()
@@ -115,7 +140,7 @@ class StandardScaler:
 
 
 def _windows(X) -> np.ndarray:
-    X = as_array(X, "X", ndim=(2, 3), axes="(M, window) or (M, window, features)")
+    X = as_array(X, "X", ndim=(2, 3), axes=("(M, window)", "(M, window, features)"))
     return X[..., 0] if X.ndim == 3 else X
 
 
@@ -130,7 +155,9 @@ def seasonal_naive_forecast(X, season: int, horizon: int = 1):
     W = _windows(X)
     season, horizon = positive_int(season, "season"), positive_int(horizon, "horizon")
     if W.shape[1] < season:
-        raise ValueError(f"a seasonal naive forecast with season {season} needs windows of at least {season} steps")
+        raise ValueError(
+            tr("a seasonal naive forecast with season {season} needs windows of at least {season} steps", season=season)
+        )
     idx = W.shape[1] - season + (np.arange(horizon) % season)
     return W[:, idx]
 
@@ -140,9 +167,11 @@ class LinearWindowModel:
 
     def fit(self, X, y):
         W = _windows(X)
-        y = as_array(y, "y", ndim=(1, 2), axes="(M,) or (M, horizon)")
+        y = as_array(y, "y", ndim=(1, 2), axes=("(M,)", "(M, horizon)"))
         if y.shape[0] != W.shape[0]:
-            raise ValueError(f"X has {W.shape[0]} windows but y has {y.shape[0]} targets")
+            raise ValueError(
+                tr("X has {windows} windows but y has {targets} targets", windows=W.shape[0], targets=y.shape[0])
+            )
         design = np.hstack([W, np.ones((W.shape[0], 1))])
         self.coef_, *_ = np.linalg.lstsq(design, y.reshape(y.shape[0], -1), rcond=None)
         self.window_ = W.shape[1]
@@ -150,10 +179,16 @@ class LinearWindowModel:
 
     def predict(self, X):
         if not hasattr(self, "coef_"):
-            raise ValueError("fit the model first: LinearWindowModel().fit(X_train, y_train)")
+            raise ValueError(tr("fit the model first: LinearWindowModel().fit(X_train, y_train)"))
         W = _windows(X)
         if W.shape[1] != self.window_:
-            raise ValueError(f"the model was fitted on windows of {self.window_} steps, got {W.shape[1]}")
+            raise ValueError(
+                tr(
+                    "the model was fitted on windows of {fitted} steps, got {window}",
+                    fitted=self.window_,
+                    window=W.shape[1],
+                )
+            )
         return np.hstack([W, np.ones((W.shape[0], 1))]) @ self.coef_
 
 
@@ -161,8 +196,12 @@ def _pair(y_true, y_pred):
     y_true, y_pred = as_array(y_true, "y_true"), as_array(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
         raise ValueError(
-            f"y_true has shape {y_true.shape} but y_pred has {y_pred.shape}; "
-            "reshape the predictions, e.g. y_pred.reshape(y_true.shape)"
+            tr(
+                "y_true has shape {true_shape} but y_pred has {pred_shape}; "
+                "reshape the predictions, e.g. y_pred.reshape(y_true.shape)",
+                true_shape=y_true.shape,
+                pred_shape=y_pred.shape,
+            )
         )
     return y_true, y_pred
 
@@ -185,10 +224,10 @@ def mase(y_true, y_pred, y_train, season: int = 1) -> float:
     y_train = as_array(y_train, "y_train", ndim=1, axes="(time,)")
     season = positive_int(season, "season")
     if y_train.shape[0] <= season:
-        raise ValueError(f"the training series needs more than season = {season} steps")
+        raise ValueError(tr("the training series needs more than season = {season} steps", season=season))
     scale = np.mean(np.abs(y_train[season:] - y_train[:-season]))
     if scale == 0:
-        raise ValueError("the training series is constant at this lag; MASE is undefined")
+        raise ValueError(tr("the training series is constant at this lag; MASE is undefined"))
     return mae(y_true, y_pred) / float(scale)
 
 
@@ -200,7 +239,7 @@ def recursive_forecast(predict_one, window, steps: int):
     This is the classic ``np.roll`` loop: drop the oldest value, append the prediction.
     """
     single = np.ndim(window) == 1
-    W = as_array(window, "window", ndim=(1, 2, 3), axes="(τ,), (n, τ) or (n, τ, 1)")
+    W = as_array(window, "window", ndim=(1, 2, 3), axes=("(τ,)", "(n, τ)", "(n, τ, 1)"))
     W = W.reshape(1, -1) if W.ndim == 1 else (W[..., 0] if W.ndim == 3 else W)
     W = W.copy()
     out = []

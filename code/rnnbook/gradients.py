@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnbook._validate import as_array, check_choice, positive_int
+from rnnbook.i18n import tr
 
 
 def _derivative(z: np.ndarray, activation: str) -> np.ndarray:
@@ -29,8 +30,13 @@ def state_jacobians(x, W_xh, W_hh, b_h=None, h0=None, activation: str = "tanh"):
     h = W_hh.shape[0]
     if W_xh.shape != (x.shape[1], h) or W_hh.shape != (h, h):
         raise ValueError(
-            f"expected W_xh: ({x.shape[1]}, h) and W_hh: (h, h) with the same h; "
-            f"got W_xh {W_xh.shape}, W_hh {W_hh.shape}"
+            tr(
+                "expected W_xh: ({features}, h) and W_hh: (h, h) with the same h; "
+                "got W_xh {W_xh_shape}, W_hh {W_hh_shape}",
+                features=x.shape[1],
+                W_xh_shape=W_xh.shape,
+                W_hh_shape=W_hh.shape,
+            )
         )
     b_h = np.zeros(h) if b_h is None else as_array(b_h, "b_h", ndim=1)
     state = np.zeros(h) if h0 is None else as_array(h0, "h0", ndim=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnbook._validate import as_array, check_choice
+from rnnbook.i18n import tr
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
@@ -33,7 +34,7 @@ def softmax(O, axis: int = -1):
     """Softmax along ``axis``, stable for large logits (the row maximum is subtracted first)."""
     O = as_array(O, "O")
     if O.ndim == 0:
-        raise ValueError("expected O with at least 1 axis (the classes), got a scalar")
+        raise ValueError(tr("expected O with at least 1 axis (the classes), got a scalar"))
     shifted = O - O.max(axis=axis, keepdims=True)
     E = np.exp(shifted)
     return E / E.sum(axis=axis, keepdims=True)
@@ -48,15 +49,26 @@ def dense_forward(X, W, b=None, activation: str = "linear"):
     W = as_array(W, "W", ndim=2, axes="(in_features, out_features)")
     if X.shape[1] != W.shape[0]:
         raise ValueError(
-            f"X has {X.shape[1]} features but W expects {W.shape[0]} (W has shape {W.shape}); "
-            "W must have shape (features, units), i.e. Keras' kernel layout. "
-            "A torch nn.Linear weight is stored as (units, features): pass weight.T"
+            tr(
+                "X has {features} features but W expects {expected} (W has shape {shape}); "
+                "W must have shape (features, units), i.e. Keras' kernel layout. "
+                "A torch nn.Linear weight is stored as (units, features): pass weight.T",
+                features=X.shape[1],
+                expected=W.shape[0],
+                shape=W.shape,
+            )
         )
     Z = X @ W
     if b is not None:
         b = as_array(b, "b", ndim=1, axes="(units,)")
         if b.shape[0] != W.shape[1]:
-            raise ValueError(f"b has {b.shape[0]} entries but W has {W.shape[1]} units; expected b: ({W.shape[1]},)")
+            raise ValueError(
+                tr(
+                    "b has {entries} entries but W has {units} units; expected b: ({units},)",
+                    entries=b.shape[0],
+                    units=W.shape[1],
+                )
+            )
         Z = Z + b  # broadcast: the same bias row is added to every example
     return _activate(Z, activation)
 

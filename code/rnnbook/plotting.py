@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rnnbook._validate import positive_int
+from rnnbook.i18n import tr
 
 
 def draw_unrolled_rnn(num_steps: int = 4, ax=None):
@@ -16,7 +17,7 @@ def draw_unrolled_rnn(num_steps: int = 4, ax=None):
 
     T = positive_int(num_steps, "num_steps")
     if T > 8:
-        raise ValueError(f"num_steps={T} would not fit the figure legibly; use at most 8")
+        raise ValueError(tr("num_steps={num_steps} would not fit the figure legibly; use at most 8", num_steps=T))
     if ax is None:
         _, ax = plt.subplots(figsize=(2.1 * T + 1.6, 3.6))
     colours = {"x": "#dbe9f6", "h": "#fde8c8", "o": "#dff2e1"}
@@ -65,14 +66,21 @@ def plot_forgetting(steps, distances: dict, ax=None):
     import numpy as np
 
     if not distances:
-        raise ValueError("distances is empty: pass {label: array of distances per step}")
+        raise ValueError(tr("distances is empty: pass {{label: array of distances per step}}"))
     steps = np.asarray(steps)
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 3.6))
     for label, values in distances.items():
         values = np.asarray(values, dtype=float)
         if values.shape != steps.shape:
-            raise ValueError(f"{label}: {values.shape[0]} distances for {steps.shape[0]} steps")
+            raise ValueError(
+                tr(
+                    "{label}: {distances} distances for {steps} steps",
+                    label=label,
+                    distances=values.shape[0],
+                    steps=steps.shape[0],
+                )
+            )
         ax.semilogy(steps, np.maximum(values, 1e-16), marker="o", ms=3, label=label)
     ax.set_xlabel(r"$t$")
     ax.set_ylabel(r"$\|\mathbf{h}_t - \mathbf{h}'_t\|$")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnbook._validate import as_array, positive_int
+from rnnbook.i18n import tr
 from rnnbook.mlp import _activate
 
 
@@ -18,17 +19,28 @@ def _check_weights(d: int, W_xh, W_hh, b_h):
     W_hh = as_array(W_hh, "W_hh", ndim=2, axes="(hiddens, hiddens)")
     if W_xh.shape[0] != d:
         raise ValueError(
-            f"the input has {d} features but W_xh has {W_xh.shape[0]} rows (shape {W_xh.shape}); "
-            "W_xh must be (features, hiddens), Keras' kernel layout. A torch weight_ih_l0 is "
-            "(hiddens, features): pass weight_ih_l0.T"
+            tr(
+                "the input has {features} features but W_xh has {rows} rows (shape {shape}); "
+                "W_xh must be (features, hiddens), Keras' kernel layout. A torch weight_ih_l0 is "
+                "(hiddens, features): pass weight_ih_l0.T",
+                features=d,
+                rows=W_xh.shape[0],
+                shape=W_xh.shape,
+            )
         )
     h = W_xh.shape[1]
     if W_hh.shape != (h, h):
-        raise ValueError(f"W_hh must be ({h}, {h}) to match W_xh's {h} hidden units, got {W_hh.shape}")
+        raise ValueError(
+            tr(
+                "W_hh must be ({hiddens}, {hiddens}) to match W_xh's {hiddens} hidden units, got {shape}",
+                hiddens=h,
+                shape=W_hh.shape,
+            )
+        )
     if b_h is not None:
         b_h = as_array(b_h, "b_h", ndim=1, axes="(hiddens,)")
         if b_h.shape != (h,):
-            raise ValueError(f"b_h must have shape ({h},), got {b_h.shape}")
+            raise ValueError(tr("b_h must have shape ({hiddens},), got {shape}", hiddens=h, shape=b_h.shape))
     return W_xh, W_hh, b_h
 
 
@@ -41,7 +53,13 @@ def rnn_step(X_t, H_prev, W_xh, W_hh, b_h=None, activation: str = "tanh"):
     W_xh, W_hh, b_h = _check_weights(X_t.shape[1], W_xh, W_hh, b_h)
     H_prev = as_array(H_prev, "H_prev", ndim=2, axes="(batch, hiddens)")
     if H_prev.shape != (X_t.shape[0], W_hh.shape[0]):
-        raise ValueError(f"H_prev must have shape {(X_t.shape[0], W_hh.shape[0])} (batch, hiddens), got {H_prev.shape}")
+        raise ValueError(
+            tr(
+                "H_prev must have shape {expected} (batch, hiddens), got {shape}",
+                expected=(X_t.shape[0], W_hh.shape[0]),
+                shape=H_prev.shape,
+            )
+        )
     Z = X_t @ W_xh + H_prev @ W_hh
     if b_h is not None:
         Z = Z + b_h
@@ -57,7 +75,7 @@ def rnn_forward(X, W_xh, W_hh, b_h=None, H0=None, activation: str = "tanh"):
     X = as_array(X, "X", ndim=3, axes="(batch, time, features)")
     n, T, d = X.shape
     if T == 0:
-        raise ValueError("X has no time steps (shape has time = 0); a sequence needs at least one step")
+        raise ValueError(tr("X has no time steps (shape has time = 0); a sequence needs at least one step"))
     W_xh, W_hh, b_h = _check_weights(d, W_xh, W_hh, b_h)
     h = W_hh.shape[0]
     H_t = np.zeros((n, h), dtype=np.result_type(X, W_xh)) if H0 is None else H0
@@ -72,7 +90,7 @@ def spectral_radius(W) -> float:
     """Largest absolute eigenvalue of a square matrix."""
     W = as_array(W, "W", ndim=2, axes="(h, h)")
     if W.shape[0] != W.shape[1]:
-        raise ValueError(f"the spectral radius needs a square matrix, got shape {W.shape}")
+        raise ValueError(tr("the spectral radius needs a square matrix, got shape {shape}", shape=W.shape))
     return float(np.max(np.abs(np.linalg.eigvals(W))))
 
 
@@ -81,6 +99,6 @@ def scaled_recurrent_matrix(num_hiddens: int, radius: float, seed: int = 0):
 
     h = positive_int(num_hiddens, "num_hiddens")
     if not np.isfinite(radius) or radius <= 0:
-        raise ValueError(f"radius must be a positive number, got {radius!r}")
+        raise ValueError(tr("radius must be a positive number, got {radius!r}", radius=radius))
     W = np.random.default_rng(seed).normal(size=(h, h))
     return W * (radius / spectral_radius(W))

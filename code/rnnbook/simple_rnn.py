@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from rnnbook._validate import as_array, check_choice
+from rnnbook.i18n import tr
 from rnnbook.mlp import ACTIVATIONS, _activate
 
 
@@ -18,12 +19,16 @@ def _check_mask(mask, batch: int, time: int) -> np.ndarray:
     arr = np.asarray(mask)
     if arr.dtype != bool:
         if not np.isin(arr, (0, 1)).all():
-            raise ValueError("mask must be boolean (True = use this step), or 0/1")
+            raise ValueError(tr("mask must be boolean (True = use this step), or 0/1"))
         arr = arr.astype(bool)
     if arr.shape != (batch, time):
         raise ValueError(
-            f"mask must have shape (batch, time) = {(batch, time)}, got {arr.shape}; "
-            "one True/False per sequence and time step, without the features axis"
+            tr(
+                "mask must have shape (batch, time) = {expected}, got {shape}; "
+                "one True/False per sequence and time step, without the features axis",
+                expected=(batch, time),
+                shape=arr.shape,
+            )
         )
     return arr
 
@@ -55,33 +60,56 @@ def simple_rnn_forward(
     x = as_array(x, "x", ndim=3, axes="(batch, time, features)")
     batch, time, features = x.shape
     if time == 0:
-        raise ValueError("x has no time steps (time = 0); a sequence needs at least one step")
+        raise ValueError(tr("x has no time steps (time = 0); a sequence needs at least one step"))
     kernel = as_array(kernel, "kernel", ndim=2, axes="(input_dim, units)")
     if kernel.shape[0] != features:
         raise ValueError(
-            f"kernel has shape {kernel.shape}, so it expects {kernel.shape[0]} features, but x has "
-            f"{features} (x: (batch, time, features) = {x.shape}). Did you swap the time and feature "
-            "axes? Transpose with x.transpose(0, 2, 1)"
+            tr(
+                "kernel has shape {kernel_shape}, so it expects {expected} features, but x has "
+                "{features} (x: (batch, time, features) = {x_shape}). Did you swap the time and feature "
+                "axes? Transpose with x.transpose(0, 2, 1)",
+                kernel_shape=kernel.shape,
+                expected=kernel.shape[0],
+                features=features,
+                x_shape=x.shape,
+            )
         )
     units = kernel.shape[1]
     recurrent_kernel = as_array(recurrent_kernel, "recurrent_kernel", ndim=2, axes="(units, units)")
     if recurrent_kernel.shape != (units, units):
-        raise ValueError(f"recurrent_kernel must be ({units}, {units}) for {units} units, got {recurrent_kernel.shape}")
+        raise ValueError(
+            tr(
+                "recurrent_kernel must be ({units}, {units}) for {units} units, got {shape}",
+                units=units,
+                shape=recurrent_kernel.shape,
+            )
+        )
     if bias is not None:
         bias = as_array(bias, "bias", ndim=1, axes="(units,)")
         if bias.shape != (units,):
-            raise ValueError(f"bias must have shape ({units},), got {bias.shape}")
+            raise ValueError(tr("bias must have shape ({units},), got {shape}", units=units, shape=bias.shape))
     check_choice(activation, "activation", ACTIVATIONS)
     if initial_state is None:
         state = np.zeros((batch, units), dtype=np.result_type(x, kernel))
     else:
         if isinstance(initial_state, (list, tuple)):  # Keras takes a list with one state
             if len(initial_state) != 1:
-                raise ValueError(f"SimpleRNN has one state; got a list of {len(initial_state)} initial states")
+                raise ValueError(
+                    tr(
+                        "SimpleRNN has one state; got a list of {count} initial states",
+                        count=len(initial_state),
+                    )
+                )
             initial_state = initial_state[0]
         state = as_array(initial_state, "initial_state", ndim=2, axes="(batch, units)")
         if state.shape != (batch, units):
-            raise ValueError(f"initial_state must have shape (batch, units) = {(batch, units)}, got {state.shape}")
+            raise ValueError(
+                tr(
+                    "initial_state must have shape (batch, units) = {expected}, got {shape}",
+                    expected=(batch, units),
+                    shape=state.shape,
+                )
+            )
     keep = None if mask is None else _check_mask(mask, batch, time)
 
     order = range(time - 1, -1, -1) if go_backwards else range(time)

@@ -4,17 +4,22 @@ import keras
 import numpy as np
 
 from rnnbook.exercises import ch04
+from rnnbook.exercises._report import CheckResult
 
 RIGHT_SHAPES = {"a": (32, 8), "b": (32, 10, 8), "c": [(32, 8), (32, 8)], "d": (32, 10, 16), "e": (32, 8)}
 
 
-def _last_line(capsys) -> str:
-    return capsys.readouterr().out.strip().splitlines()[-1]
+def _line(result) -> str:
+    """The ✓/✗ line a notebook shows for a checker's result."""
+    assert isinstance(result, CheckResult), result
+    return str(result)
 
 
-def test_output_shapes_right_answer(capsys):
-    assert ch04.check_output_shapes(RIGHT_SHAPES) is True
-    assert _last_line(capsys).startswith("✓")
+def test_output_shapes_right_answer():
+    result = ch04.check_output_shapes(RIGHT_SHAPES)
+    assert bool(result) is True
+    assert _line(result).startswith("✓")
+    assert repr(result).startswith("✓")
     # lists instead of tuples are fine
     assert ch04.check_output_shapes({k: list(v) if isinstance(v, tuple) else v for k, v in RIGHT_SHAPES.items()})
     # other sizes are recomputed, not stored
@@ -22,7 +27,7 @@ def test_output_shapes_right_answer(capsys):
     assert ch04.check_output_shapes(other, units=3, shape=(4, 7, 2))
 
 
-def test_output_shapes_typical_mistakes(capsys):
+def test_output_shapes_typical_mistakes():
     cases = [
         ({"a": (32, 10, 8)}, "time axis disappears"),
         ({"b": (32, 8)}, "keeps the time axis"),
@@ -33,30 +38,37 @@ def test_output_shapes_typical_mistakes(capsys):
         ({"c": [(32, 8)]}, "output and final state"),
     ]
     for change, hint in cases:
-        assert ch04.check_output_shapes({**RIGHT_SHAPES, **change}) is False
-        line = _last_line(capsys)
+        result = ch04.check_output_shapes({**RIGHT_SHAPES, **change})
+        assert bool(result) is False
+        line = _line(result)
         assert line.startswith("✗") and hint in line, (change, line)
     answers = dict(RIGHT_SHAPES)
     del answers["e"]
-    assert not ch04.check_output_shapes(answers)
-    assert "missing for e" in _last_line(capsys)
-    assert not ch04.check_output_shapes([(32, 8)])
-    assert "dict" in _last_line(capsys)
-    assert not ch04.check_output_shapes({**RIGHT_SHAPES, "a": "32x8"})
-    assert "tuple of ints" in _last_line(capsys)
+    result = ch04.check_output_shapes(answers)
+    assert not result
+    assert "missing for e" in _line(result)
+    result = ch04.check_output_shapes([(32, 8)])
+    assert not result
+    assert "dict" in _line(result)
+    assert repr(result).startswith("✗")
+    result = ch04.check_output_shapes({**RIGHT_SHAPES, "a": "32x8"})
+    assert not result
+    assert "tuple of ints" in _line(result)
 
 
-def test_dropout_scale(capsys):
-    assert ch04.check_dropout_scale(1.25) is True
-    assert "1.25" in _last_line(capsys)
+def test_dropout_scale():
+    result = ch04.check_dropout_scale(1.25)
+    assert bool(result) is True
+    assert "1.25" in _line(result)
     assert ch04.check_dropout_scale(2.0, rate=0.5)
-    capsys.readouterr()
     for wrong, hint in [(0.8, "inverted dropout"), (1.0, "scaled at training time"), (0.2, "dropout rate")]:
-        assert ch04.check_dropout_scale(wrong) is False
-        assert hint in _last_line(capsys)
+        result = ch04.check_dropout_scale(wrong)
+        assert bool(result) is False
+        assert hint in _line(result)
     assert not ch04.check_dropout_scale(1.5)
-    assert not ch04.check_dropout_scale("a lot")
-    assert "expected a number" in _last_line(capsys)
+    result = ch04.check_dropout_scale("a lot")
+    assert not result
+    assert "expected a number" in _line(result)
 
 
 def _make_cell(update):
@@ -79,25 +91,28 @@ def _make_cell(update):
     return Cell
 
 
-def test_leaky_cell(capsys):
+def test_leaky_cell():
     right = _make_cell(lambda a, h, new: (1 - a) * h + a * new)
-    assert ch04.check_leaky_cell(right) is True
-    assert _last_line(capsys).startswith("✓")
+    result = ch04.check_leaky_cell(right)
+    assert bool(result) is True
+    assert _line(result).startswith("✓")
     assert ch04.check_leaky_cell(right, alpha=0.8)
-    capsys.readouterr()
 
     plain = _make_cell(lambda a, h, new: new)
-    assert ch04.check_leaky_cell(plain) is False
-    assert "plain SimpleRNN" in _last_line(capsys)
+    result = ch04.check_leaky_cell(plain)
+    assert bool(result) is False
+    assert "plain SimpleRNN" in _line(result)
     swapped = _make_cell(lambda a, h, new: a * h + (1 - a) * new)
-    assert ch04.check_leaky_cell(swapped) is False
-    assert "swapped" in _last_line(capsys)
+    result = ch04.check_leaky_cell(swapped)
+    assert bool(result) is False
+    assert "swapped" in _line(result)
     no_tanh = _make_cell(lambda a, h, new: (1 - a) * h + a * keras.ops.arctanh(keras.ops.clip(new, -0.99, 0.99)))
-    assert ch04.check_leaky_cell(no_tanh) is False
-    assert "values differ" in _last_line(capsys)
+    result = ch04.check_leaky_cell(no_tanh)
+    assert bool(result) is False
+    assert "values differ" in _line(result)
 
 
-def test_leaky_cell_broken_classes(capsys):
+def test_leaky_cell_broken_classes():
     class NoStateSize(keras.layers.Layer):
         def __init__(self, units, alpha=0.5, **kwargs):
             super().__init__(**kwargs)
@@ -105,8 +120,9 @@ def test_leaky_cell_broken_classes(capsys):
         def call(self, inputs, states):
             return inputs, states
 
-    assert ch04.check_leaky_cell(NoStateSize) is False
-    line = _last_line(capsys)
+    result = ch04.check_leaky_cell(NoStateSize)
+    assert bool(result) is False
+    line = _line(result)
     assert "raised" in line and "state_size" in line
 
     class WrongOrder(_make_cell(lambda a, h, new: (1 - a) * h + a * new)):
@@ -114,17 +130,19 @@ def test_leaky_cell_broken_classes(capsys):
             self.bias = self.add_weight(shape=(self.units,), initializer="zeros")
             super().build(input_shape)
 
-    assert ch04.check_leaky_cell(WrongOrder) is False
-    assert "in this order" in _last_line(capsys)
-    assert ch04.check_leaky_cell(42) is False
-    assert "cell class" in _last_line(capsys)
+    result = ch04.check_leaky_cell(WrongOrder)
+    assert bool(result) is False
+    assert "in this order" in _line(result)
+    result = ch04.check_leaky_cell(42)
+    assert bool(result) is False
+    assert "cell class" in _line(result)
 
 
-def test_torch_shapes(capsys):
-    assert ch04.check_torch_shapes((4, 32, 16), (32, 10, 32), (4, 32, 16)) is True
-    assert "(4, 32, 16)" in _last_line(capsys)
+def test_torch_shapes():
+    result = ch04.check_torch_shapes((4, 32, 16), (32, 10, 32), (4, 32, 16))
+    assert bool(result) is True
+    assert "(4, 32, 16)" in _line(result)
     assert ch04.check_torch_shapes([4, 8, 16], [8, 3, 32], [4, 8, 16], batch=8, steps=3)
-    capsys.readouterr()
     cases = [
         (((32, 4, 16), (32, 10, 32), (4, 32, 16)), "batch_first does not apply to h0"),
         (((2, 32, 16), (32, 10, 32), (2, 32, 16)), "direction"),
@@ -134,18 +152,23 @@ def test_torch_shapes(capsys):
         (((4, 32, 16), (32, 10, 32), (32, 4, 16)), "same shape as h0"),
     ]
     for answer, hint in cases:
-        assert ch04.check_torch_shapes(*answer) is False
-        line = _last_line(capsys)
+        result = ch04.check_torch_shapes(*answer)
+        assert bool(result) is False
+        line = _line(result)
         assert line.startswith("✗") and hint in line, (answer, line)
-    assert not ch04.check_torch_shapes("4, 32, 16", (32, 10, 32), (4, 32, 16))
-    assert "tuple of ints" in _last_line(capsys)
+    result = ch04.check_torch_shapes("4, 32, 16", (32, 10, 32), (4, 32, 16))
+    assert not result
+    assert "tuple of ints" in _line(result)
 
 
-def test_checkers_return_plain_bools():
+def test_checkers_return_results_and_print_nothing(capsys):
     results = [
         ch04.check_output_shapes(RIGHT_SHAPES),
         ch04.check_dropout_scale(0.8),
         ch04.check_torch_shapes((4, 32, 16), (32, 10, 32), (4, 32, 16)),
+        ch04.check_leaky_cell(42),
     ]
-    assert all(type(r) is bool for r in results)
-    assert np.array_equal(results, [True, False, True])
+    assert all(isinstance(r, CheckResult) for r in results)
+    assert np.array_equal([bool(r) for r in results], [True, False, True, False])
+    assert [repr(r)[0] for r in results] == ["✓", "✗", "✓", "✗"]
+    assert capsys.readouterr().out == ""

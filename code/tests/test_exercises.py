@@ -1,8 +1,11 @@
-"""The exercise checkers accept right answers and reject typical wrong ones."""
+"""The exercise checkers accept right answers and reject typical wrong ones, in the reader's language."""
 
 import numpy as np
+import pytest
 
+import rnnbook
 from rnnbook.exercises import ch01
+from rnnbook.exercises._report import CheckResult
 
 
 def test_param_count_checker():
@@ -12,13 +15,14 @@ def test_param_count_checker():
     assert ch01.check_mlp_param_count(3 * 5 + 5 + 5 * 2 + 2, in_features=3, num_hiddens=5, num_outputs=2)
 
 
-def test_window_checker(capsys):
+def test_window_checker():
     assert ch01.check_window_param_count(10 * 3 * 16 + 16)
-    assert not ch01.check_window_param_count(3 * 16 + 16)
-    assert "one time step" in capsys.readouterr().out
+    result = ch01.check_window_param_count(3 * 16 + 16)
+    assert not result
+    assert "one time step" in str(result)
 
 
-def test_softmax_checker(capsys):
+def test_softmax_checker():
     def good(O):
         E = np.exp(O - O.max(axis=-1, keepdims=True))
         return E / E.sum(axis=-1, keepdims=True)
@@ -30,15 +34,17 @@ def test_softmax_checker(capsys):
         E = np.exp(O - O.max())
         return E / E.sum(axis=0, keepdims=True)
 
-    assert ch01.check_softmax(good)
-    assert "✓" in capsys.readouterr().out
+    result = ch01.check_softmax(good)
+    assert result
+    assert "✓" in str(result)
+    assert repr(result).startswith("✓")
     with np.errstate(all="ignore"):
         assert not ch01.check_softmax(overflowing)
     assert not ch01.check_softmax(wrong_axis)
     assert not ch01.check_softmax(42)
 
 
-def test_linear_port_checker(capsys):
+def test_linear_port_checker():
     def right(linear, dense):
         dense.set_weights([linear.weight.detach().numpy().T, linear.bias.detach().numpy()])
 
@@ -51,11 +57,13 @@ def test_linear_port_checker(capsys):
 
     assert ch01.check_linear_port(right)
     assert not ch01.check_linear_port(no_transpose)
-    assert not ch01.check_linear_port(crashes)
-    assert "RuntimeError" in capsys.readouterr().out
+    result = ch01.check_linear_port(crashes)
+    assert not result
+    assert "RuntimeError" in str(result)
+    assert repr(result).startswith("✗")
 
 
-def test_ch02_checkers(capsys):
+def test_ch02_checkers():
     from rnnbook.exercises import ch02
 
     assert ch02.check_rnn_param_count(8 * 32 + 32 * 32 + 32)
@@ -69,9 +77,9 @@ def test_ch02_checkers(capsys):
         return np.tanh(X_t @ W_xh + H_prev @ W_hh.T + b_h)
 
     assert ch02.check_rnn_step(step)
-    capsys.readouterr()
-    assert not ch02.check_rnn_step(transposed)
-    assert "transpose" in capsys.readouterr().out
+    result = ch02.check_rnn_step(transposed)
+    assert not result
+    assert "transpose" in str(result)
     assert ch02.check_counter(0.5, 1.0, 0.5)
     assert not ch02.check_counter(1.0, 1.0, 0.0)
     assert ch02.check_stacked_weights(lambda a, b: np.vstack([a, b]))
@@ -79,7 +87,7 @@ def test_ch02_checkers(capsys):
     assert not ch02.check_stacked_weights(lambda a, b: np.hstack([a.T, b]))
 
 
-def test_ch03_checkers(capsys):
+def test_ch03_checkers():
     import numpy as np
 
     from rnnbook.exercises import ch03
@@ -102,9 +110,9 @@ def test_ch03_checkers(capsys):
         return np.stack(out, axis=1)
 
     assert ch03.check_forward(forward)
-    capsys.readouterr()
-    assert not ch03.check_forward(every_step)
-    assert "last one" in capsys.readouterr().out
+    result = ch03.check_forward(every_step)
+    assert not result
+    assert "last one" in str(result)
 
     def right(rnn):
         w = [p.detach().numpy() for p in (rnn.weight_ih_l0, rnn.weight_hh_l0)]
@@ -115,26 +123,51 @@ def test_ch03_checkers(capsys):
         return [w[0], w[1], rnn.bias_ih_l0.detach().numpy()]
 
     assert ch03.check_torch_to_keras_weights(right)
-    capsys.readouterr()
-    assert not ch03.check_torch_to_keras_weights(one_bias)
-    assert "sum" in capsys.readouterr().out
+    result = ch03.check_torch_to_keras_weights(one_bias)
+    assert not result
+    assert "sum" in str(result)
     assert ch03.check_steps_to_vanish(44)
     assert not ch03.check_steps_to_vanish(45)
     assert not ch03.check_steps_to_vanish(43)
 
 
-def test_checkers_return_plain_bools(capsys):
+def test_checkers_return_a_result_and_print_nothing(capsys):
     result = ch01.check_mlp_param_count(1)
-    assert result is False
-    assert capsys.readouterr().out.count("✗") == 1
+    assert isinstance(result, CheckResult)
+    assert bool(result) is False
+    assert repr(result).startswith("✗") and str(result).count("✗") == 1
+    right = ch01.check_mlp_param_count(20 * 64 + 64 + 64 * 10 + 10)
+    assert isinstance(right, CheckResult) and bool(right) is True
+    assert repr(right).startswith("✓")
+    assert not ch01.check_mlp_param_count("many")  # a rejected answer is a result too
+    assert capsys.readouterr().out == ""
 
 
-def test_ch05_checkers(capsys):
+@pytest.fixture
+def russian(monkeypatch):
+    """A fake Russian catalogue with one checker message; the language goes back to English afterwards."""
+    fake = {"{value} is too small: count both layers, each with its bias": "{value} — слишком мало (поддельный)"}
+    monkeypatch.delenv("RNNBOOK_ALL_LANGUAGES", raising=False)
+    monkeypatch.setattr(rnnbook.i18n, "catalogue", lambda lang: fake if lang == "ru" else {})
+    rnnbook.set_language("ru")
+    yield
+    rnnbook.set_language("en")
+
+
+def test_checker_speaks_the_chosen_language(russian):
+    result = ch01.check_mlp_param_count(20 * 64 + 64)
+    assert not result
+    assert result.message == f"{20 * 64 + 64} — слишком мало (поддельный)"
+    assert str(result) == f"✗ {20 * 64 + 64} — слишком мало (поддельный)"
+
+
+def test_ch05_checkers():
     from rnnbook.exercises import ch05
 
     assert ch05.check_num_windows(70)
-    assert not ch05.check_num_windows(69)
-    assert "off by one" in capsys.readouterr().out
+    result = ch05.check_num_windows(69)
+    assert not result
+    assert "off by one" in str(result)
 
     def my_mase(y_true, y_pred, y_train):
         return np.mean(np.abs(y_true - y_pred)) / np.mean(np.abs(np.diff(y_train)))
@@ -157,17 +190,20 @@ def test_ch05_checkers(capsys):
     assert not ch05.check_recursive(first_only)
 
     assert ch05.check_scaling(lambda s, cut: (s - s[:cut].mean()) / s[:cut].std())
-    capsys.readouterr()
-    assert not ch05.check_scaling(lambda s, cut: (s - s.mean()) / s.std())
-    assert "leakage" in capsys.readouterr().out
+    result = ch05.check_scaling(lambda s, cut: (s - s.mean()) / s.std())
+    assert not result
+    assert "leakage" in str(result)
 
 
-def test_checkers_turn_a_broken_answer_into_a_hint(capsys):
+def test_checkers_turn_a_broken_answer_into_a_hint():
     from rnnbook.exercises import ch02, ch05
 
-    assert not ch02.check_rnn_step("not a function")
-    assert "expected a function rnn_step" in capsys.readouterr().out
-    assert not ch01.check_softmax(lambda O: [["a"] * O.shape[1]] * O.shape[0])
-    assert "your function raised ValueError" in capsys.readouterr().out
-    assert not ch05.check_mase(lambda *a: None)
-    assert "raised TypeError" in capsys.readouterr().out
+    result = ch02.check_rnn_step("not a function")
+    assert not result
+    assert "expected a function rnn_step" in str(result)
+    result = ch01.check_softmax(lambda O: [["a"] * O.shape[1]] * O.shape[0])
+    assert not result
+    assert "your function raised ValueError" in str(result)
+    result = ch05.check_mase(lambda *a: None)
+    assert not result
+    assert "raised TypeError" in str(result)

@@ -1,4 +1,7 @@
-"""Checkers for the book's exercises: call one on your answer; it prints ✓ or ✗ with a hint and returns True or False.
+"""Checkers for the book's exercises: call one on your answer; it returns a result shown as ✓ or ✗ with a hint.
+
+The result is true or false (``if check(...)``, ``assert check(...)``) and, instead of printing, shows
+its one line, in the reader's language, when a notebook displays it or ``print`` is called on it.
 
 Each checker recomputes the answer independently (with the formulas in :mod:`rnnbook.params`
 or with a real framework) and compares; it never stores the expected number.

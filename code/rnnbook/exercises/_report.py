@@ -1,29 +1,76 @@
-"""How a checker tells the reader the result: one printed line, ✓ or ✗, and True or False."""
+"""How a checker tells the reader the result: a CheckResult, true or false, shown as one ✓/✗ line."""
 
 from __future__ import annotations
 
+import functools
 
-def report(ok: bool, message: str) -> bool:
-    """Print the result of a check and return it as a plain bool."""
-    print(f"{'✓' if ok else '✗'} {message}")
-    return bool(ok)
+from rnnbook.i18n import tr
 
 
-FAILED = object()  # what call_reader returns when the reader's function could not be used
+class CheckResult:
+    """What every checker returns: true or false, and shown (in a notebook, or printed) as its line.
+
+    ``if check(...)`` and ``assert check(...)`` work as with a bool; the line says why, in the
+    reader's language.
+    """
+
+    def __init__(self, ok: bool, message: str):
+        self.ok = bool(ok)
+        self.message = message
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return f"{'✓' if self.ok else '✗'} {self.message}"
+
+    __str__ = __repr__
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(repr(self))
+
+
+def report(ok: bool, message: str) -> CheckResult:
+    """The result of a check: ``message`` is already translated (made with :func:`rnnbook.i18n.tr`)."""
+    return CheckResult(ok, message)
+
+
+class Rejected(Exception):
+    """Raised inside a checker to end it with a ✗ result (see :func:`checker`)."""
+
+    def __init__(self, result: CheckResult):
+        super().__init__(result.message)
+        self.result = result
+
+
+def reject(message: str):
+    """End the running checker with ✗ and ``message``."""
+    raise Rejected(report(False, message))
+
+
+def checker(fn):
+    """Decorate a checker: a :func:`reject` anywhere inside it becomes its ✗ result."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs) -> CheckResult:
+        try:
+            return fn(*args, **kwargs)
+        except Rejected as rejected:
+            return rejected.result
+
+    return wrapper
 
 
 def call_reader(fn, signature: str, args, convert=None, context: str = ""):
-    """Call the reader's ``fn(*args)`` (and ``convert`` its result), or print ✗ and return FAILED.
+    """Call the reader's ``fn(*args)`` (and ``convert`` its result); reject with a hint if that fails.
 
     The reader's code may fail in any way, so every exception becomes a hint, never a traceback.
     """
     if not callable(fn):
-        report(False, f"expected a function {signature}, got {type(fn).__name__}")
-        return FAILED
+        reject(tr("expected a function {signature}, got {type}", signature=signature, type=type(fn).__name__))
     try:
         result = fn(*args)
         return convert(result) if convert is not None else result
     except Exception as exc:
-        where = f"{context}: " if context else ""
-        report(False, f"{where}your function raised {type(exc).__name__}: {exc}")
-        return FAILED
+        error = tr("your function raised {error}: {message}", error=type(exc).__name__, message=exc)
+        reject(tr("{context}: {error}", context=context, error=error) if context else error)

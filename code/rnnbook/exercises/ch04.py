@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnbook.exercises._report import report
+from rnnbook.exercises._report import checker, reject, report
+from rnnbook.i18n import tr
 
 _LAYERS = {
     "a": "SimpleRNN(8)",
@@ -46,49 +47,56 @@ def _expected_shapes(units: int, shape: tuple[int, int, int]) -> dict:
 
 
 def _shape_hint(key: str, got, expected, units: int) -> str:
+    """A translated clause saying what is wrong with the shape ``got``."""
     if isinstance(expected, list) and not isinstance(got, list):
-        return "return_state=True returns a list: the output, then the final state"
+        return tr("return_state=True returns a list: the output, then the final state")
     if isinstance(got, list) and not isinstance(expected, list):
-        return "this layer returns a single array, not a list"
+        return tr("this layer returns a single array, not a list")
     if isinstance(got, list):
-        return f"{len(expected)} arrays, each (batch, units) for SimpleRNN: output and final state"
+        return tr("{count} arrays, each (batch, units) for SimpleRNN: output and final state", count=len(expected))
     if len(got) == 3 and len(expected) == 2:
-        return "without return_sequences the time axis disappears: (batch, units)"
+        return tr("without return_sequences the time axis disappears: (batch, units)")
     if len(got) == 2 and len(expected) == 3:
-        return "return_sequences=True keeps the time axis: (batch, time, units)"
+        return tr("return_sequences=True keeps the time axis: (batch, time, units)")
     if got[-1] == units and expected[-1] == 2 * units:
-        return "merge_mode='concat' (the default) puts both directions side by side"
+        return tr("merge_mode='concat' (the default) puts both directions side by side")
     if got[-1] == 2 * units and expected[-1] == units:
-        return "merge_mode='sum' adds the two directions, so the width stays units"
-    return "the axes are (batch, time, units); batch and units never swap places"
+        return tr("merge_mode='sum' adds the two directions, so the width stays units")
+    return tr("the axes are (batch, time, units); batch and units never swap places")
 
 
-def check_output_shapes(answers, units: int = 8, shape=(32, 10, 5)) -> bool:
+@checker
+def check_output_shapes(answers, units: int = 8, shape=(32, 10, 5)):
     """Exercise 1: a dict from "a" … "e" to the shape (or list of shapes) each layer returns."""
     if not isinstance(answers, dict):
-        return report(False, f'expected a dict {{"a": shape, …, "e": shape}}, got {type(answers).__name__}')
+        reject(tr('expected a dict {{"a": shape, …, "e": shape}}, got {type}', type=type(answers).__name__))
     missing = sorted(set(_LAYERS) - set(answers))
     if missing:
-        return report(False, f"answers missing for {', '.join(missing)}")
+        reject(tr("answers missing for {keys}", keys=", ".join(missing)))
     expected = _expected_shapes(units, tuple(shape))
     for key, layer in _LAYERS.items():
         got = _shape_answer(answers[key])
         if got is None:
-            return report(False, f"({key}): write a shape as a tuple of ints, e.g. (32, 8), or a list of them")
+            return report(
+                False, tr("({key}): write a shape as a tuple of ints, e.g. (32, 8), or a list of them", key=key)
+            )
         if got != expected[key]:
             hint = _shape_hint(key, got, expected[key], units)
-            return report(False, f"({key}) {layer}: {got} is not right; {hint}")
-    return report(True, "all five shapes match what Keras returns")
+            return report(
+                False, tr("({key}) {layer}: {got} is not right; {hint}", key=key, layer=layer, got=got, hint=hint)
+            )
+    return report(True, tr("all five shapes match what Keras returns"))
 
 
-def check_dropout_scale(answer, rate: float = 0.2) -> bool:
+@checker
+def check_dropout_scale(answer, rate: float = 0.2):
     """Exercise 2: the value a kept input of 1.0 has after Keras' dropout, at training time."""
     import keras
 
     try:
         value = float(answer)
     except (TypeError, ValueError):
-        return report(False, f"expected a number, got {answer!r}")
+        reject(tr("expected a number, got {answer}", answer=repr(answer)))
     features = 64
     layer = keras.layers.SimpleRNN(
         features,
@@ -103,14 +111,26 @@ def check_dropout_scale(answer, rate: float = 0.2) -> bool:
     kept = out[out != 0]
     expected = float(kept[0])
     if np.isclose(value, expected, rtol=1e-4):
-        return report(True, f"1 / (1 − {rate}) = {expected:.4g}: the expected value of an input stays 1")
+        return report(
+            True,
+            tr(
+                "1 / (1 − {rate}) = {scale:.4g}: the expected value of an input stays 1",
+                rate=rate,
+                scale=expected,
+            ),
+        )
     if np.isclose(value, 1 - rate):
-        return report(False, f"{value:g} is the probability of keeping it; Keras divides by it (inverted dropout)")
+        return report(
+            False,
+            tr("{value:g} is the probability of keeping it; Keras divides by it (inverted dropout)", value=value),
+        )
     if np.isclose(value, 1.0):
-        return report(False, "kept values are scaled at training time, so that nothing changes at inference")
+        return report(False, tr("kept values are scaled at training time, so that nothing changes at inference"))
     if np.isclose(value, rate):
-        return report(False, f"{value:g} is the dropout rate, the probability of dropping an entry")
-    return report(False, f"{value:g} is not right; what must a kept value become for the mean to stay 1?")
+        return report(False, tr("{value:g} is the dropout rate, the probability of dropping an entry", value=value))
+    return report(
+        False, tr("{value:g} is not right; what must a kept value become for the mean to stay 1?", value=value)
+    )
 
 
 def _leaky_reference(x, kernel, recurrent_kernel, bias, alpha, swapped=False):
@@ -123,12 +143,13 @@ def _leaky_reference(x, kernel, recurrent_kernel, bias, alpha, swapped=False):
     return np.stack(states, axis=1)
 
 
-def check_leaky_cell(cell_class, alpha: float = 0.3) -> bool:
+@checker
+def check_leaky_cell(cell_class, alpha: float = 0.3):
     """Exercise 3: ``cell_class(units, alpha)`` is a Keras cell computing the leaky update."""
     import keras
 
     if not callable(cell_class):
-        return report(False, f"expected a cell class LeakyCell(units, alpha), got {type(cell_class).__name__}")
+        reject(tr("expected a cell class LeakyCell(units, alpha), got {type}", type=type(cell_class).__name__))
     units, features = 4, 3
     x = np.random.default_rng(41).normal(size=(2, 6, features)).astype("float32")
     try:
@@ -136,31 +157,44 @@ def check_leaky_cell(cell_class, alpha: float = 0.3) -> bool:
         layer = keras.layers.RNN(cell, return_sequences=True)
         out = keras.ops.convert_to_numpy(layer(x))
     except Exception as exc:  # the reader's code may fail in any way
-        hint = " (a cell needs a state_size attribute)" if "state_size" in str(exc) else ""
-        return report(False, f"running your cell raised {type(exc).__name__}: {exc}{hint}")
+        if "state_size" in str(exc):
+            return report(
+                False,
+                tr(
+                    "running your cell raised {error}: {message} (a cell needs a state_size attribute)",
+                    error=type(exc).__name__,
+                    message=exc,
+                ),
+            )
+        return report(False, tr("running your cell raised {error}: {message}", error=type(exc).__name__, message=exc))
     weights = [np.asarray(w, dtype=float) for w in layer.get_weights()]
     shapes = [w.shape for w in weights]
     if shapes != [(features, units), (units, units), (units,)]:
-        return report(False, f"expected weights of shapes [(3, 4), (4, 4), (4,)] in this order, got {shapes}")
+        return report(
+            False, tr("expected weights of shapes [(3, 4), (4, 4), (4,)] in this order, got {shapes}", shapes=shapes)
+        )
     expected = _leaky_reference(x, *weights, alpha)
     if out.shape != expected.shape:
-        return report(False, f"the layer returned shape {out.shape}; return h_t as the output of the step")
+        return report(
+            False, tr("the layer returned shape {shape}; return h_t as the output of the step", shape=out.shape)
+        )
     if np.allclose(out, expected, atol=1e-5):
-        return report(True, "your cell computes h = (1 − α)·h_prev + α·tanh(…)")
+        return report(True, tr("your cell computes h = (1 − α)·h_prev + α·tanh(…)"))
     if np.allclose(out, _leaky_reference(x, *weights, 1.0), atol=1e-5):
-        return report(False, "this is plain SimpleRNN: mix the new value with the previous state using alpha")
+        return report(False, tr("this is plain SimpleRNN: mix the new value with the previous state using alpha"))
     if np.allclose(out, _leaky_reference(x, *weights, alpha, swapped=True), atol=1e-5):
-        return report(False, "alpha and 1 − alpha are swapped: alpha weighs the new tanh(…) value")
-    return report(False, "values differ: h = (1 − alpha)·h_prev + alpha·tanh(x W_xh + h_prev W_hh + b)")
+        return report(False, tr("alpha and 1 − alpha are swapped: alpha weighs the new tanh(…) value"))
+    return report(False, tr("values differ: h = (1 − alpha)·h_prev + alpha·tanh(x W_xh + h_prev W_hh + b)"))
 
 
-def check_torch_shapes(h0, output, h_n, batch: int = 32, steps: int = 10) -> bool:
+@checker
+def check_torch_shapes(h0, output, h_n, batch: int = 32, steps: int = 10):
     """Exercise 4: shapes of h0, output and h_n for nn.RNN(5, 16, 2 layers, bidirectional, batch_first)."""
     import torch
 
     answers = [_shape_answer(a) for a in (h0, output, h_n)]
     if any(a is None or isinstance(a, list) for a in answers):
-        return report(False, "write each shape as a tuple of ints, e.g. (1, 32, 16)")
+        reject(tr("write each shape as a tuple of ints, e.g. (1, 32, 16)"))
     h0_value, output_value, h_n_value = answers
     input_size, hidden, layers = 5, 16, 2
     rnn = torch.nn.RNN(input_size, hidden, num_layers=layers, bidirectional=True, batch_first=True)
@@ -169,18 +203,20 @@ def check_torch_shapes(h0, output, h_n, batch: int = 32, steps: int = 10) -> boo
     expected_out, expected_h = tuple(out.shape), tuple(last.shape)
     if h0_value != expected_h:
         if h0_value == (batch, expected_h[0], hidden):
-            return report(False, "h0: batch_first does not apply to h0, it stays (layers·directions, batch, hidden)")
+            return report(
+                False, tr("h0: batch_first does not apply to h0, it stays (layers·directions, batch, hidden)")
+            )
         if h0_value == (layers, batch, hidden):
-            return report(False, "h0: one row per layer *and* direction: bidirectional doubles it")
+            return report(False, tr("h0: one row per layer *and* direction: bidirectional doubles it"))
         if h0_value == (batch, hidden):
-            return report(False, "h0 has a leading axis for layers·directions, even for one layer")
-        return report(False, f"h0: {h0_value} is not right; think (layers·directions, batch, hidden)")
+            return report(False, tr("h0 has a leading axis for layers·directions, even for one layer"))
+        return report(False, tr("h0: {got} is not right; think (layers·directions, batch, hidden)", got=h0_value))
     if h_n_value != expected_h:
-        return report(False, "h_n has the same shape as h0")
+        return report(False, tr("h_n has the same shape as h0"))
     if output_value != expected_out:
         if output_value == (batch, steps, hidden):
-            return report(False, "output: a bidirectional RNN concatenates both directions, 2·hidden wide")
+            return report(False, tr("output: a bidirectional RNN concatenates both directions, 2·hidden wide"))
         if output_value == (steps, batch, 2 * hidden):
-            return report(False, "output: batch_first=True makes it (batch, time, features)")
-        return report(False, f"output: {output_value} is not right; it holds every step of the last layer")
-    return report(True, f"h0 and h_n {expected_h}, output {expected_out}")
+            return report(False, tr("output: batch_first=True makes it (batch, time, features)"))
+        return report(False, tr("output: {got} is not right; it holds every step of the last layer", got=output_value))
+    return report(True, tr("h0 and h_n {hidden}, output {output}", hidden=expected_h, output=expected_out))
