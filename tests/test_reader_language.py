@@ -203,3 +203,18 @@ def test_no_packed_message_reaches_a_reader(site):
     for path in [*SITE.rglob("*.html"), *SITE.rglob("*.ipynb")]:
         text = path.read_text(encoding="utf-8")
         assert "\x02" not in text and "\\u0002" not in text, f"packed message left in {path}"
+
+
+def test_russian_prose_writes_numbers_the_russian_way(site):
+    """Glued numbers in Russian prose: decimal comma, a non-breaking space before % and in 10 000."""
+    seen = 0
+    for page in notebook_pages():
+        for span in soup(site / "ru" / f"{page}.html").select("span.pasted-text"):
+            text = span.get_text()
+            if re.fullmatch(r"[-−]?[\d\u00a0]+([.,]\d+)?(e[-+]?\d+)?(\u00a0?%)?", text):
+                seen += 1
+                assert "." not in text, f"ru/{page}: {text!r} has a decimal point"
+                assert not re.search(r"\d%", text), f"ru/{page}: {text!r} needs a space before %"
+                whole = text.split(",")[0]
+                assert not re.search(r"\d{5}", whole), f"ru/{page}: {text!r} needs a thousands space"
+    assert seen > 10

@@ -68,3 +68,34 @@ def test_page_is_fully_translated(lang, page, english_messages):
 )
 def test_markup_gate_detects_changes(msgid, msgstr, ok):
     assert (not i18n.missing_markup(msgid, msgstr)) is ok
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_rnnbook_catalogue_is_in_step_with_the_code(lang):
+    """Every message rnnbook and the chapters' code show (tr/say/N_) is in the language's catalogue,
+    and the catalogue holds no message the code no longer uses."""
+    in_code = {m.id for m in i18n.extract_rnnbook(ROOT) if m.id}
+    po = i18n.rnnbook_catalogue_path(ROOT, lang)
+    in_catalogue = {m.id for m in i18n.messages(i18n.read(po))}
+    assert not in_code - in_catalogue, f"run ./book i18n-update: {sorted(in_code - in_catalogue)[:3]}"
+    assert not in_catalogue - in_code, f"run ./book i18n-update: {sorted(in_catalogue - in_code)[:3]}"
+
+
+def test_the_whole_translation_gate_passes():
+    """What ./book i18n-check applies: pages, the interface (sphinx.po) and rnnbook's messages."""
+    problems = i18n.problems(ROOT / "locales", TRANSLATIONS)
+    assert not problems, problems[:5]
+
+
+@pytest.mark.parametrize(
+    "msgid, msgstr, ok",
+    [
+        ("stopped after {epochs} epochs", "остановлено после эпохи {epochs}", True),
+        ("{acc:.1%} right", "верно {acc:.1%}", True),
+        ("{acc:.1%} right", "верно {acc}", False),
+        ("{a} and {b}", "{b} と {a}", True),
+        ("{a} and {b}", "{a}", False),
+    ],
+)
+def test_rnnbook_field_gate_detects_changes(msgid, msgstr, ok):
+    assert (not i18n.placeholder_problems(msgid, msgstr)) is ok
