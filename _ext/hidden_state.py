@@ -9,7 +9,12 @@
 - ``{glue:figure}`` captions and alt text reach the catalogues although gettext does not execute.
 - Chinese search knows the glossary's terms: jieba gets them as a user dictionary, so a search
   for 隐藏状态 finds the pages that use it, not only pages that contain 隐藏 and 状态. Japanese
-  search indexes the glossary's compound terms (隠れ状態) besides the segmenter's pieces.
+  search indexes the glossary's compound terms (隠れ状態) besides the segmenter's pieces. In both,
+  the browser cuts a query by longest match against the index's own terms (时间序列 → 时间 / 序列),
+  so any word or phrase a page contains finds it; a title that contains the query ranks first.
+- Exercises are numbered per chapter (3.2) and titled in the reader's language; rnnbook's
+  messages, which the chapters print in all four languages at once, keep the page's language;
+  glued numbers follow the language's conventions; the theme's buttons speak it too.
 - MathJax is served from the site itself (from the pinned PyPI package sphinx-mathjax-offline),
   so pages typeset math offline and make no third-party request.
 """
@@ -32,6 +37,7 @@ from myst_nb.ext.glue.utils import retrieve_glue_data
 from sphinx import addnodes
 from sphinx.locale import init as init_locale
 from sphinx.search.ja import SearchJapanese
+from sphinx.search.zh import SearchChinese
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.i18n import docname_to_domain
@@ -68,17 +74,31 @@ def glossary_terms(srcdir: str, column: int) -> list[str]:
 def chinese_search_dictionary(app, config) -> None:
     if config.language != "zh_CN":
         return
+    app.add_search_language(SearchChineseByIndexTerms)
     path = Path(app.doctreedir) / "jieba-glossary.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(f"{term} 100000 n\n" for term in glossary_terms(app.srcdir, 2)), encoding="utf-8")
     config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
 
 
+# The browser cuts a Chinese or Japanese query by longest match against the index's own terms.
+CJK_QUERY_SPLITTER = (Path(__file__).parent / "cjk_query_splitter.js").read_text(encoding="utf-8")
+
+
+class SearchChineseByIndexTerms(SearchChinese):
+    """Chinese search (jieba, with the glossary as a user dictionary), whose queries the browser
+    cuts against the index's terms, so that 时间序列 finds the pages indexed as 时间 / 序列."""
+
+    js_splitter_code = CJK_QUERY_SPLITTER
+
+
 class SearchJapaneseWithGlossary(SearchJapanese):
-    """Sphinx's Japanese search cuts 隠れ状態 into 隠れ and 状態, but the query box does not cut a
-    query at all; indexing the glossary's terms whole lets the query 隠れ状態 match."""
+    """Sphinx's Japanese search cuts 隠れ状態 into 隠れ and 状態; the glossary's terms are indexed
+    whole as well, and the browser cuts a query against the index's terms (時系列予測 →
+    時系列 / 予測)."""
 
     terms: tuple[str, ...] = ()
+    js_splitter_code = CJK_QUERY_SPLITTER
 
     def split(self, input: str) -> list[str]:
         return super().split(input) + [term for term in self.terms if term in input]
@@ -100,6 +120,7 @@ def on_config_inited(app, config) -> None:
     options["article_header_end"] = ["hs-notebook-buttons.html", "article-header-buttons.html"]
     config.html_theme_options = options
     config.mathjax_path = "mathjax/tex-chtml.js"
+    config.html_search_scorer = str(Path(__file__).parent / "search_scorer.js")
     config.html_favicon = "_static/favicon.svg"
 
 

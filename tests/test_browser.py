@@ -8,8 +8,11 @@ or critical accessibility violation on the chapter pages.
 import functools
 import http.server
 import json
+import random
+import re
 import shutil
 import threading
+from urllib.parse import quote
 
 import nbformat
 import playwright.sync_api
@@ -163,3 +166,124 @@ def test_chapter_pages_have_no_serious_accessibility_violation(browser, server, 
         ]
         visit.close()
     assert not found, "\n".join(found)
+
+
+# --- Search finds what a reader types ----------------------------------------------------------------
+
+CJK = re.compile(r"^[\u3040-\u30ff\u3400-\u9fff\u30fc]+$")
+# Searches that failed before the browser cut queries against the index, and one inflected form
+# (the page has "градиентов") that only stemming finds.
+KNOWN_HARD = {
+    "en": ["gradients"],
+    "ru": ["градиенты"],
+    "zh_CN": ["循环神经网络", "时间序列"],
+    "ja": ["時系列", "時系列予測"],
+}
+TITLE_QUERIES = {"zh_CN": "时间序列", "ja": "時系列予測"}  # chapter 5's title contains them
+
+
+def page_texts(site, lang) -> dict[str, str]:
+    """The prose of every page (code, outputs and math left out), lower-cased."""
+    from bs4 import BeautifulSoup
+
+    texts = {}
+    for page in source_pages():
+        doc = BeautifulSoup((site / lang / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+        main = doc.select_one("article") or doc
+        # tables left out: the glossary's columns are in the other languages
+        for tag in main.select("div.cell, pre, code, .math, script, style, .headerlink, table"):
+            tag.decompose()
+        texts[page] = " ".join(main.get_text(" ").split()).lower()
+    return texts
+
+
+def tokens(lang, text) -> list[str]:
+    """The text cut into words as a reader of the language would type them."""
+    if lang == "zh_CN":
+        import jieba
+
+        return [t for t in jieba.lcut(text) if t.strip()]
+    if lang == "ja":
+        from sphinx.search.ja import DefaultSplitter
+
+        return [t for t in DefaultSplitter({}).split(text) if t.strip()]
+    return re.findall(r"[^\W\d_]+", text)
+
+
+def drawn_phrases(site, lang, count=24) -> list[str]:
+    """Words and phrases of one to three words, drawn at random (seeded) from the pages' prose."""
+    from sphinx.search import languages
+    from sphinx.util import import_object
+
+    rng = random.Random(f"search-{lang}")
+    texts = page_texts(site, lang)
+    language = languages[lang.split("_")[0]]
+    stopwords = (import_object(language) if isinstance(language, str) else language).stopwords
+    phrases = []
+    for page in rng.sample(sorted(texts), len(texts)) * 4:
+        words = tokens(lang, texts[page])
+        for _ in range(50):
+            n = rng.choice([1, 2, 2, 3])
+            start = rng.randrange(max(1, len(words) - n))
+            run = words[start : start + n]
+            if lang in ("zh_CN", "ja"):
+                phrase = "".join(run)
+                ok = all(CJK.match(w) for w in run) and 2 <= len(phrase) <= 8 and len(run[0]) > 1
+                ok = ok and bool(re.search(r"[\u30a0-\u30ff\u3400-\u9fff]", phrase))  # not only kana
+            else:
+                phrase = " ".join(run)
+                ok = all(len(w) >= 4 and w not in stopwords for w in run)
+            if ok and phrase.lower() in texts[page] and phrase not in phrases:
+                phrases.append(phrase)
+                break
+        if len(phrases) >= count:
+            break
+    return phrases
+
+
+def search(page, server, lang, query) -> list[str]:
+    """The pages the site's search lists for ``query``, best first."""
+    page.goto(f"{server}/{lang}/search.html?q={quote(query)}", wait_until="load")
+    # finished: the heading "Searching…" has become "Search Results" (in the page's language)
+    page.wait_for_function(
+        "() => { const h = document.querySelector('#search-results h2');"
+        " return h !== null && h.innerText.trim() === _('Search Results'); }",
+        timeout=15000,
+    )
+    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
+    pages = []
+    for href in hrefs:
+        found = href.split("#")[0].split("?")[0].split(f"/{lang}/", 1)[1].removesuffix(".html")
+        if found not in pages:
+            pages.append(found)
+    return pages
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_finds_every_word_and_phrase_drawn_from_the_book(browser, server, site, lang):
+    texts = page_texts(site, lang)
+    phrases = drawn_phrases(site, lang)
+    assert len(phrases) >= 20, phrases
+    assert any(" " in p or len(p) >= 4 for p in phrases), "no multi-word phrase drawn"
+    missed = []
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for phrase in [*KNOWN_HARD[lang], *phrases]:
+        stem = phrase[:-2] if phrase in KNOWN_HARD[lang] and lang in ("en", "ru") else phrase
+        containing = {page for page, text in texts.items() if stem.lower() in text}
+        assert containing, f"{phrase!r} is on no page"
+        found = search(page, server, lang, phrase)
+        if not containing & set(found):
+            missed.append((phrase, found[:3]))
+    page.close()
+    assert not errors, errors
+    assert not missed, f"{lang}: {len(missed)} searches found no page that contains them: {missed}"
+
+
+@pytest.mark.parametrize("lang", sorted(TITLE_QUERIES))
+def test_a_page_whose_title_matches_comes_first(browser, server, lang):
+    page = browser.new_page()
+    found = search(page, server, lang, TITLE_QUERIES[lang])
+    page.close()
+    assert found and found[0] == "chapters/05-forecasting", found

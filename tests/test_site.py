@@ -116,3 +116,14 @@ def test_no_raw_latex_or_dollar_signs_in_prose(site, lang):
         text = article.get_text(" ")
         stray += [f"{page}: ...{m.group(0)}..." for m in re.finditer(r".{0,30}(\$|\\[A-Za-z]{2,}).{0,30}", text)]
     assert not stray, stray[:5]
+
+
+# Each language's search index as it was before Chinese and Japanese queries were cut in the browser
+# (2026-12-01), in bytes; search may add at most 30 % to it, so that pages stay light.
+SEARCH_INDEX_BEFORE = {"en": 52_355, "ru": 114_250, "zh_CN": 76_204, "ja": 90_125}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_index_stays_light(site, lang):
+    size = (site / lang / "searchindex.js").stat().st_size
+    assert size <= 1.3 * SEARCH_INDEX_BEFORE[lang], f"{lang} search index: {size} bytes"
