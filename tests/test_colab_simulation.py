@@ -1,8 +1,9 @@
-"""A generated notebook runs top to bottom on a simulated Colab runtime.
+"""The generated notebooks run top to bottom on a simulated Colab runtime, with Colab's versions.
 
-A fresh virtual environment gets what Colab has (NumPy, Matplotlib, TensorFlow, PyTorch, ipykernel)
-but not rnnbook; its kernel imports a stand-in ``google.colab`` at start-up, as Colab's does. The
-notebook's own setup cell must then install rnnbook (here from this checkout) and every cell run.
+A fresh virtual environment gets Colab's library versions (tests/colab-constraints.txt: Keras 3.13,
+TensorFlow 2.20, NumPy 2.0, …) but not rnnbook; its kernel imports a stand-in ``google.colab`` at
+start-up, as Colab's does. Each notebook's own setup cell must then install rnnbook (here from this
+checkout) without touching the frameworks, and every cell run.
 """
 
 import json
@@ -16,16 +17,14 @@ from nbclient import NotebookClient
 
 from conftest import ROOT, SITE, TRANSLATIONS, notebook_pages
 
-COLAB_PACKAGES = ("numpy", "matplotlib", "tensorflow_cpu", "torch", "ipykernel")
+CONSTRAINTS = ROOT / "tests" / "colab-constraints.txt"
+VERSIONS = "import keras, numpy, tensorflow; print(keras.__version__, numpy.__version__, tensorflow.__version__)"
 
 
-def pinned(names):
-    pins = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        m = re.match(r"([A-Za-z0-9_.-]+)==(\S+)", line)
-        if m:
-            pins[m.group(1).lower().replace("-", "_")] = line.strip()
-    return [pins[name] for name in names]
+def colab_pins() -> dict[str, str]:
+    """Package → version pinned in tests/colab-constraints.txt."""
+    lines = CONSTRAINTS.read_text(encoding="utf-8").splitlines()
+    return dict(re.match(r"([\w.-]+)==(\S+)", line).groups() for line in lines if "==" in line)
 
 
 SCRIPTS = {"ru": r"[а-яё]", "zh_CN": r"[\u4e00-\u9fff]", "ja": r"[\u3040-\u30ff]"}
@@ -38,7 +37,7 @@ def colab(tmp_path_factory):
     venv = tmp_path / "colab-venv"
     subprocess.run([sys.executable, "-m", "venv", venv], check=True)
     python = venv / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "-q", *pinned(COLAB_PACKAGES)], check=True)
+    subprocess.run([python, "-m", "pip", "install", "-q", "-r", CONSTRAINTS], check=True)
     assert subprocess.run([python, "-c", "import rnnbook"], capture_output=True).returncode != 0
 
     stand_in = tmp_path / "stand-in" / "google" / "colab"
@@ -64,25 +63,40 @@ def colab(tmp_path_factory):
             }
         )
     )
-    return tmp_path, python
+    before = subprocess.run([python, "-c", VERSIONS], capture_output=True, text=True, check=True).stdout
+    pins = colab_pins()
+    assert before.split() == [pins["keras"], pins["numpy"], pins["tensorflow-cpu"]], before
+    return tmp_path, python, before
 
 
-@pytest.mark.parametrize("lang", TRANSLATIONS)
-def test_notebook_runs_on_simulated_colab_and_speaks_its_language(site, colab, lang, monkeypatch):
-    tmp_path, python = colab
+def run_on_colab(colab, notebook, monkeypatch):
+    """Execute a generated notebook in the simulated Colab; return it with its outputs."""
+    tmp_path, python, versions = colab
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.delenv("RNNBOOK_ALL_LANGUAGES", raising=False)
     monkeypatch.delenv("RNNBOOK_LANG", raising=False)
-
-    nb = nbformat.read(SITE / lang / "notebooks" / f"{notebook_pages()[0]}.ipynb", as_version=4)
+    nb = nbformat.read(notebook, as_version=4)
     NotebookClient(nb, timeout=300, kernel_name="colab-sim", resources={"metadata": {"path": str(tmp_path)}}).execute()
-
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, f"{notebook.name}: {errors[0].get('ename')}: {errors[0].get('evalue')}"
     where = subprocess.run(
         [python, "-c", "import rnnbook; print(rnnbook.__file__)"], capture_output=True, text=True, check=True
     ).stdout
     assert str(tmp_path) in where, f"rnnbook was not installed into the Colab environment: {where}"
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors
+    after = subprocess.run([python, "-c", VERSIONS], capture_output=True, text=True, check=True).stdout
+    assert after == versions, f"the setup cell changed Colab's frameworks: {versions} -> {after}"
+    assert not nb.cells[0].get("outputs"), f"the setup cell is not quiet: {nb.cells[0]['outputs']}"
+    return nb
+
+
+@pytest.mark.parametrize("page", notebook_pages())
+def test_every_chapter_runs_with_colabs_versions(site, colab, page, monkeypatch):
+    run_on_colab(colab, SITE / "en" / "notebooks" / f"{page}.ipynb", monkeypatch)
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_notebook_runs_on_simulated_colab_and_speaks_its_language(site, colab, lang, monkeypatch):
+    nb = run_on_colab(colab, SITE / lang / "notebooks" / f"{notebook_pages()[0]}.ipynb", monkeypatch)
     shown = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
