@@ -225,10 +225,7 @@ def update_rnnbook(root: Path, languages) -> None:
 
 def placeholder_problems(msgid: str, msgstr: str) -> list[str]:
     """A translation of an rnnbook message must keep its {fields}, exactly (order may change)."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "code"))
-    from rnnbook.i18n import fields
+    from rnnbook.i18n import fields  # installed in the book's venv (pip install -e code)
 
     try:
         want, got = sorted(fields(msgid)), sorted(fields(msgstr))
