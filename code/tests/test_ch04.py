@@ -1,10 +1,14 @@
 """Chapter 4's checkers accept right answers and reject typical wrong ones with a useful hint."""
 
-import keras
 import numpy as np
 
+from conftest import needs
 from rnnbook.exercises import ch04
 from rnnbook.exercises._report import CheckResult
+
+# every checker of chapter 4 runs real Keras or PyTorch layers
+needs("torch")
+keras = needs("keras")
 
 RIGHT_SHAPES = {"a": (32, 8), "b": (32, 10, 8), "c": [(32, 8), (32, 8)], "d": (32, 10, 16), "e": (32, 8)}
 

@@ -4,6 +4,7 @@ computations (a plain loop, statsmodels' AR model) and on a real series that shi
 import numpy as np
 import pytest
 
+from conftest import needs
 from rnnbook.datasets import load_sunspots
 from rnnbook.forecasting import (
     LinearWindowModel,
@@ -77,7 +78,7 @@ def test_baselines():
 
 
 def test_linear_window_model_agrees_with_statsmodels_autoreg():
-    from statsmodels.tsa.ar_model import AutoReg
+    AutoReg = needs("statsmodels.tsa.ar_model").AutoReg
 
     rng = np.random.default_rng(0)
     series = np.zeros(400)
@@ -108,6 +109,7 @@ def test_recursive_forecast_is_the_np_roll_loop():
 
 
 def test_sunspots_ship_with_statsmodels():
+    needs("statsmodels")
     years, values = load_sunspots()
     assert years[0] == 1700 and len(years) == len(values) and len(values) > 300
     assert np.all(np.diff(years) == 1) and np.all(values >= 0)

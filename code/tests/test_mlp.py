@@ -1,12 +1,14 @@
 """The NumPy MLP against real Keras Dense and torch nn.Linear layers."""
 
-import keras
 import numpy as np
 import pytest
-import torch
 
 import rnnbook
+from conftest import framework, needs
 from rnnbook.porting import keras_dense_to_torch_linear, torch_linear_to_keras_dense
+
+keras = framework("keras")
+torch = framework("torch")
 
 
 @pytest.fixture
@@ -119,8 +121,7 @@ def test_seed_everything_makes_keras_and_torch_repeatable():
 
 
 def test_glue_stores_numpy_scalars_as_plain_numbers(monkeypatch):
-    import myst_nb
-
+    myst_nb = needs("myst_nb")
     stored = {}
     monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: stored.update({name: value}))
     rnnbook.glue("x", np.float64(0.25))

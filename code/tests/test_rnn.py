@@ -1,12 +1,14 @@
 """The NumPy recurrence against real Keras SimpleRNN and torch nn.RNN layers."""
 
-import keras
 import numpy as np
 import pytest
-import torch
 
 import rnnbook
+from conftest import framework
 from rnnbook.plotting import draw_unrolled_rnn, plot_forgetting
+
+keras = framework("keras")
+torch = framework("torch")
 
 
 def random_weights(rng, d, h):

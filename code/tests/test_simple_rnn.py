@@ -3,15 +3,17 @@
 import itertools
 import zlib
 
-import keras
 import numpy as np
 import pytest
-import torch
 
+from conftest import framework
 from rnnbook.gradients import jacobian_norms, state_jacobians
 from rnnbook.params import keras_simple_rnn_param_count, torch_rnn_param_count
 from rnnbook.porting import keras_simple_rnn_to_torch_rnn, torch_rnn_to_keras_simple_rnn
 from rnnbook.simple_rnn import simple_rnn_forward
+
+keras = framework("keras")
+torch = framework("torch")
 
 
 def keras_layer(rng, features, units, activation="tanh", use_bias=True, **options):
