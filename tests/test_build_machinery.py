@@ -1,8 +1,11 @@
-"""The build's own guarantees: a change to rnnbook or the pins invalidates executed outputs, and
-generated notebooks get their Colab setup cell without image data copied into Markdown."""
+"""The build's own guarantees: a change to rnnbook or the pins invalidates executed outputs,
+generated notebooks get their Colab setup cell without image data copied into Markdown, and ./book
+refuses a Python it does not support in one line, before it creates anything."""
 
 import json
+import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -64,3 +67,90 @@ def test_finish_notebook_adds_setup_cell_and_drops_inline_image_data(tmp_path):
     assert nb["cells"][1]["source"] == "Caption."
     assert "date" not in nb["metadata"]
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+# ./book checks the Python before it creates anything ---------------------------------------------
+
+
+def fake_python(folder, printed):
+    """An executable that answers every call the way ./book's probe expects a Python to."""
+    path = folder / "fake-python"
+    path.write_text(f"#!/bin/sh\necho '{printed}'\n")
+    path.chmod(0o755)
+    return path
+
+
+def run_book(folder, python):
+    """./book in a copy of its own (it works in the folder it lives in), with PYTHON set."""
+    shutil.copy(ROOT / "book", folder / "book")
+    env = {**os.environ, "PYTHON": str(python)}
+    return subprocess.run([folder / "book", "--help"], capture_output=True, text=True, env=env, timeout=60, cwd=folder)
+
+
+@pytest.mark.parametrize(
+    "printed, says",
+    [
+        ("3.10.13 linux x86_64", "found Python 3.10.13"),
+        ("3.9.18 darwin arm64", "found Python 3.9.18"),
+        ("3.14.0 linux x86_64", "found Python 3.14.0"),
+        ("2.7.18 linux x86_64", "found Python 2.7.18"),
+        ("3.12.1 darwin x86_64", "Intel (x86_64) Python"),
+    ],
+)
+def test_book_refuses_an_unsupported_python_in_one_line(tmp_path, printed, says):
+    book_dir = tmp_path / "book"
+    book_dir.mkdir()
+    result = run_book(book_dir, fake_python(tmp_path, printed))
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("./book: ") and says in lines[0]
+    if "Intel" not in says:
+        assert "Python 3.11 to 3.13" in lines[0] and "install Python 3.11" in lines[0]
+    assert sorted(p.name for p in book_dir.iterdir()) == ["book"], "nothing may be created, .venv least of all"
+
+
+def test_book_names_a_python_that_does_not_run(tmp_path):
+    result = run_book(tmp_path, tmp_path / "no-such-python")
+    assert result.returncode != 0 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"./book: PYTHON={tmp_path / 'no-such-python'} does not run; "
+        "it should name Python 3.11 to 3.13 (3.11 recommended)"
+    ]
+    assert not (tmp_path / ".venv").exists()
+
+
+def test_book_refuses_a_venv_left_by_an_unsupported_python(tmp_path):
+    book_dir = tmp_path / "book"
+    (book_dir / ".venv" / "bin").mkdir(parents=True)
+    fake_python(book_dir / ".venv" / "bin", "3.10.13 linux x86_64").rename(book_dir / ".venv" / "bin" / "python")
+    result = run_book(book_dir, fake_python(tmp_path, "3.11.7 linux x86_64"))
+    assert result.returncode != 0
+    assert result.stderr.splitlines() == [
+        "./book: .venv holds Python 3.10.13, not Python 3.11 to 3.13 (3.11 recommended): "
+        "remove it (rm -rf .venv) and run again"
+    ]
+
+
+@pytest.mark.parametrize("printed", ["3.11.7 linux x86_64", "3.13.0 linux x86_64", "3.12.1 darwin arm64"])
+def test_book_goes_on_with_a_supported_python(tmp_path, printed):
+    # The fake cannot make a venv, so ./book fails right after the check: what matters is that it got there.
+    result = run_book(tmp_path, fake_python(tmp_path, printed))
+    assert "Creating the virtual environment .venv" in result.stdout
+    assert "./book: " not in result.stderr
+
+
+def test_book_skips_a_python_that_does_not_run(tmp_path):
+    """A pyenv shim for a version that is not active answers `command -v` but fails when run."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "python3.11"
+    shim.write_text("#!/bin/sh\necho 'pyenv: python3.11: command not found' >&2\nexit 127\n")
+    shim.chmod(0o755)
+    fake_python(bin_dir, "3.12.1 linux x86_64").rename(bin_dir / "python3.12")
+    shutil.copy(ROOT / "book", tmp_path / "book")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON"}
+    env["PATH"] = f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin"
+    result = subprocess.run([tmp_path / "book"], capture_output=True, text=True, env=env, timeout=60)
+    assert "Creating the virtual environment .venv with 3.12.1" in result.stdout, result.stderr
