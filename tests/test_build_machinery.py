@@ -154,3 +154,19 @@ def test_book_skips_a_python_that_does_not_run(tmp_path):
     env["PATH"] = f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin"
     result = subprocess.run([tmp_path / "book"], capture_output=True, text=True, env=env, timeout=60)
     assert "Creating the virtual environment .venv with 3.12.1" in result.stdout, result.stderr
+
+
+def test_book_sends_a_windows_shell_to_wsl(tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    uname = bin_dir / "uname"
+    uname.write_text("#!/bin/sh\necho MINGW64_NT-10.0-19045\n")  # what Git Bash's uname -s says
+    uname.chmod(0o755)
+    book_dir = tmp_path / "book"
+    book_dir.mkdir()
+    shutil.copy(ROOT / "book", book_dir / "book")
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run([book_dir / "book", "build"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode != 0 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and "inside WSL" in result.stderr
+    assert sorted(p.name for p in book_dir.iterdir()) == ["book"]
