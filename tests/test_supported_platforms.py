@@ -1,9 +1,10 @@
 """README's set-up claims, checked (README.md, "Set up from scratch" and "For maintainers"):
 
 - requirements.txt is exactly what the command in its header compiles requirements.in to;
-- it resolves, to wheels that exist on PyPI, for Linux x86-64 and macOS on Apple silicon, on the
-  oldest and the newest Python that ./book accepts, and pins everything pip will install there (but
-  torch's CUDA libraries, which the compile command leaves out on purpose);
+- it resolves, to wheels that exist on PyPI, for Linux x86-64 and macOS on Apple silicon, on every
+  Python that ./book accepts, and pins everything pip will install there (but torch's CUDA
+  libraries, which the compile command leaves out on purpose), the same versions of the libraries
+  that matter everywhere;
 - rnnbook installs with pip from its folder (what Colab does from GitHub) on the oldest and the
   newest Python it supports, needs only NumPy and Matplotlib, and passes its tests there.
 
@@ -36,9 +37,9 @@ LOCK = ROOT / "requirements.txt"
 
 
 def book_pythons() -> list[str]:
-    """The oldest and newest Python that ./book accepts, from the two numbers it checks against."""
+    """Every Python that ./book accepts, from the two numbers it checks against."""
     found = re.search(r"^oldest=(\d+) newest=(\d+)", (ROOT / "book").read_text(), re.M)
-    return [f"3.{found[1]}", f"3.{found[2]}"]
+    return [f"3.{minor}" for minor in range(int(found[1]), int(found[2]) + 1)]
 
 
 def rnnbook_pythons() -> list[str]:
@@ -91,7 +92,7 @@ def uv(*args, cwd: Path, **env) -> subprocess.CompletedProcess:
     """uv from the book's .venv: from its cache alone first (a pinned release's files do not change,
     and this takes a fraction of a second), then asking PyPI when the cache is missing something."""
     environment = {**os.environ, "UV_PYTHON_DOWNLOADS": "never", "UV_NO_CONFIG": "1", **env}
-    for offline in ("1", ""):  # by environment: an --offline would show in the lock's header
+    for offline in ("true", "false"):  # by environment: an --offline would show in the lock's header
         out = subprocess.run(
             [sys.executable, "-m", "uv", *args],
             cwd=cwd,
