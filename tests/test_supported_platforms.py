@@ -205,10 +205,9 @@ def test_lock_is_what_requirements_in_compiles_to(checks):
         changed = sorted(
             f"{n}: {old.get(n)} -> {new.get(n)}" for n in old.keys() | new.keys() if old.get(n) != new.get(n)
         )
+        what = changed or "same pins, other markers or comments"
         command = shlex.join(compile_command())
-        pytest.fail(
-            f"requirements.txt is not what requirements.in compiles to ({changed or 'markers'}): run\n{command}"
-        )
+        pytest.fail(f"requirements.txt is not what requirements.in compiles to ({what}); run\n{command}")
 
 
 @pytest.mark.parametrize("python", book_pythons())
