@@ -3,8 +3,8 @@
 - requirements.txt is exactly what the command in its header compiles requirements.in to;
 - it resolves, to wheels that exist on PyPI, for Linux x86-64 and macOS on Apple silicon, on every
   Python that ./book accepts, and pins everything pip will install there (but torch's CUDA
-  libraries, which the compile command leaves out on purpose), the same versions of the libraries
-  that matter everywhere;
+  libraries, which the compile command leaves out on purpose, and which the lock must never carry),
+  the same versions of the libraries that matter everywhere;
 - rnnbook installs with pip from its folder (what Colab does from GitHub) on the oldest and the
   newest Python it supports, needs only NumPy and Matplotlib, and passes its tests there.
 
@@ -252,3 +252,9 @@ def test_key_libraries_are_pinned_alike_everywhere(platform, python):
     for name in KEY_LIBRARIES:
         assert here[name] == tested[name], f"{name} {here[name]} on {platform} with {python}, {tested[name]} tested"
     assert here.get("tensorflow", here.get("tensorflow-cpu")) == tested["tensorflow-cpu"]
+
+
+def test_lock_carries_no_cuda_library():
+    """A CPU build of torch needs none; PyPI's Linux build brings its own (README, the compile command)."""
+    cuda = sorted(n for n in pins(LOCK) if n.startswith(("nvidia-", "cuda-")) or n == "triton")
+    assert not cuda, f"add {','.join(cuda)} to --no-emit-package in the compile command (README), then run it"
