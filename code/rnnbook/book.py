@@ -21,11 +21,26 @@ def glue(name: str, value, display: bool = False) -> None:
         raise ValueError(tr("name must be a non-empty string, got {name!r}", name=name))
     if isinstance(value, np.generic):
         value = value.item()  # NumPy 2 shows np.float64(0.5), which the book's number formats cannot read
+    if isinstance(value, str):
+        value = _Text(value)  # a sentence is pasted as it is, not as its repr in quotes
     try:
         from myst_nb import glue as _glue
     except ImportError:
         return
     _glue(name, value, display=display)
+
+
+class _Text:
+    """A glued sentence: shown as itself (a str would be shown as its repr, quotes and escapes)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(self.text)
 
 
 def glue_figure(name: str, fig) -> None:

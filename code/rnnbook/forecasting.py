@@ -219,8 +219,12 @@ def rmse(y_true, y_pred) -> float:
 
 
 def mase(y_true, y_pred, y_train, season: int = 1) -> float:
-    """Mean absolute scaled error: MAE divided by the in-sample MAE of the (seasonal) naive forecast
-    on the training series. Below 1 beats that naive forecast; above 1 loses to it."""
+    """Mean absolute scaled error (Hyndman & Koehler, 2006): the MAE divided by the MAE that the
+    one-step (seasonal) naive forecast achieves *in-sample*, on the training series ``y_train``.
+
+    Below 1, the forecast's errors are smaller than those of that in-sample naive forecast; this is
+    not the same as beating the naive forecast on the test data, whose error may be larger or smaller.
+    """
     y_train = as_array(y_train, "y_train", ndim=1, axes="(time,)")
     season = positive_int(season, "season")
     if y_train.shape[0] <= season:

@@ -86,12 +86,17 @@ def each_language(render) -> str:
     return _START + json.dumps(texts, ensure_ascii=True) + _END
 
 
+# A packed message is ASCII-only JSON. Pasted into prose (a glued sentence), it passes Sphinx's
+# smartquotes, which turns its quotes, dashes and dots into typographic ones: turn them back.
+_UNSMART = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "…": "...", "–": "--", "—": "---"})
+
+
 def resolve(text: str, lang: str) -> str:
     """Keep ``lang``'s text of every packed message in ``text`` (the site's build calls this)."""
     lang = _normalise(lang)
 
     def pick(match):
-        texts = json.loads(match.group(1))
+        texts = json.loads(match.group(1).translate(_UNSMART))
         return resolve(texts.get(lang, texts["en"]), lang)
 
     return _PACKED.sub(pick, text)

@@ -151,7 +151,8 @@ def test_checkers_return_a_result_and_print_nothing(capsys):
 @pytest.fixture
 def russian(monkeypatch):
     """A fake Russian catalogue with one checker message; the language goes back to English afterwards."""
-    fake = {"{value} is too small: count both layers, each with its bias": "{value} — слишком мало (поддельный)"}
+    msgid = "{value} counts only the hidden layer: add the output layer, h·q + q"
+    fake = {msgid: "{value} — только скрытый слой (поддельный)"}
     monkeypatch.delenv("RNNBOOK_ALL_LANGUAGES", raising=False)
     monkeypatch.setattr(rnnbook.i18n, "catalogue", lambda lang: fake if lang == "ru" else {})
     rnnbook.set_language("ru")
@@ -162,8 +163,8 @@ def russian(monkeypatch):
 def test_checker_speaks_the_chosen_language(russian):
     result = ch01.check_mlp_param_count(20 * 64 + 64)
     assert not result
-    assert result.message == f"{20 * 64 + 64} — слишком мало (поддельный)"
-    assert str(result) == f"✗ {20 * 64 + 64} — слишком мало (поддельный)"
+    assert result.message == f"{20 * 64 + 64} — только скрытый слой (поддельный)"
+    assert str(result) == f"✗ {20 * 64 + 64} — только скрытый слой (поддельный)"
 
 
 def test_ch05_checkers():
@@ -195,6 +196,7 @@ def test_ch05_checkers():
     assert not ch05.check_recursive(first_only)
 
     assert ch05.check_scaling(lambda s, cut: (s - s[:cut].mean()) / s[:cut].std())
+    assert ch05.check_scaling(lambda s, cut: (s - s[:cut].mean()) / s[:cut].std(ddof=1))  # the sample std is right too
     result = ch05.check_scaling(lambda s, cut: (s - s.mean()) / s.std())
     assert not result
     assert "leakage" in str(result)
@@ -208,7 +210,10 @@ def test_checkers_turn_a_broken_answer_into_a_hint():
     assert "expected a function rnn_step" in str(result)
     result = ch01.check_softmax(lambda O: [["a"] * O.shape[1]] * O.shape[0])
     assert not result
-    assert "your function raised ValueError" in str(result)
+    assert "expected an array of numbers" in str(result)
+    result = ch01.check_softmax(lambda O: O.reshape(-1, 1) + O)  # broadcasting fails inside the function
+    assert not result
+    assert "your function raised ValueError" in str(result) and "keepdims" in str(result)
     result = ch05.check_mase(lambda *a: None)
     assert not result
-    assert "raised TypeError" in str(result)
+    assert "returned None" in str(result)

@@ -93,3 +93,19 @@ def test_parse_po_skips_fuzzy_and_untranslated(tmp_path):
         encoding="utf-8",
     )
     assert i18n.parse_po(po) == {"a {n}": "б {n}", "long line": "длинная строка"}
+
+
+def test_a_packed_message_survives_smartquotes():
+    """A glued sentence is pasted into prose, where Sphinx's smartquotes make its JSON typographic."""
+    import os
+
+    from rnnbook import i18n
+
+    os.environ["RNNBOOK_ALL_LANGUAGES"] = "1"
+    try:
+        packed = i18n.tr("{first} or {second}", first="a", second="b")
+    finally:
+        del os.environ["RNNBOOK_ALL_LANGUAGES"]
+    smart = packed.replace('{"', "{“").replace('": "', "”: “").replace('", "', "”, “").replace('"}', "”}")
+    assert smart != packed
+    assert i18n.resolve(smart, "ru") == i18n.resolve(packed, "ru") != i18n.resolve(packed, "en")

@@ -126,3 +126,20 @@ def test_glue_stores_numpy_scalars_as_plain_numbers(monkeypatch):
     monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: stored.update({name: value}))
     rnnbook.glue("x", np.float64(0.25))
     assert type(stored["x"]) is float and repr(stored["x"]) == "0.25"
+
+
+def test_glue_pastes_a_sentence_as_itself_not_as_its_quoted_repr():
+    """myst-nb pastes a glued value's text/plain; for a str that would be 'the repr', in quotes,
+    with the packed translations' control characters escaped beyond recognition."""
+    myst_nb = needs("myst_nb")
+    PlainTextFormatter = needs("IPython.core.formatters").PlainTextFormatter
+
+    stored = {}
+    original = myst_nb.glue
+    try:
+        myst_nb.glue = lambda name, value, display: stored.update({name: value})
+        rnnbook.glue("sentence", "It's \x02packed\x03.")
+    finally:
+        myst_nb.glue = original
+    assert PlainTextFormatter()(stored["sentence"]) == "It's \x02packed\x03."
+    assert PlainTextFormatter()("It's") != "It's"  # what a plain str would have given

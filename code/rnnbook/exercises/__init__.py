@@ -4,7 +4,10 @@ The result is true or false (``if check(...)``, ``assert check(...)``) and, inst
 its one line, in the reader's language, when a notebook displays it or ``print`` is called on it.
 
 Each checker recomputes the answer independently (with the formulas in :mod:`rnnbook.params`
-or with a real framework) and compares; it never stores the expected number.
+or with a real framework) and compares; it never stores the expected number. A checker of a function
+tries it on several seeded cases (random shapes, biases that are never zero) and, when it fails,
+names the likely mistake. It never raises: an answer of the wrong type or shape, an exception in
+the reader's code, or an endless loop (stopped after :data:`_report.TIME_LIMIT` seconds) becomes a ✗.
 """
 
 from rnnbook.exercises import ch01, ch02, ch03, ch04, ch05

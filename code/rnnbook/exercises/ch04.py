@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
+import collections
+import functools
+import math
+import numbers
+import operator
+
 import numpy as np
 
-from rnnbook.exercises._report import checker, reject, report
+from rnnbook.exercises import _report
+from rnnbook.exercises._report import (
+    call_reader,
+    checker,
+    close,
+    first_match,
+    nonzero,
+    reject,
+    report,
+    run_reader,
+    shown,
+)
+from rnnbook.exercises.ch03 import (
+    _SEQUENCES,
+    GOOD_R2,
+    _explain_length,
+    _explain_training,
+    _last_step_only,
+    _predictions,
+    _r2,
+    _score_on,
+    _Teacher,
+    _to_predictor,
+    _too_slow,
+    _weak_fit_hint,
+)
 from rnnbook.i18n import tr
 
 _LAYERS = {
@@ -18,10 +49,12 @@ _LAYERS = {
 
 def _shape_answer(answer):
     """A tuple of ints, or a list of such tuples; None if the answer has another form."""
+    if isinstance(answer, (str, bytes)) or answer is None:
+        return None
     try:
         if isinstance(answer, (list, tuple)) and answer and isinstance(answer[0], (list, tuple)):
-            return [tuple(int(n) for n in shape) for shape in answer]
-        return tuple(int(n) for n in answer)
+            return [tuple(operator.index(n) for n in shape) for shape in answer]
+        return tuple(operator.index(n) for n in answer)
     except (TypeError, ValueError):
         return None
 
@@ -35,12 +68,15 @@ def _shapes(result):
 def _expected_shapes(units: int, shape: tuple[int, int, int]) -> dict:
     import keras
 
+    def rnn(**kwargs):  # constant weights: only the shapes matter, and no random state is used
+        return keras.layers.SimpleRNN(units, kernel_initializer="zeros", recurrent_initializer="zeros", **kwargs)
+
     layers = {
-        "a": keras.layers.SimpleRNN(units),
-        "b": keras.layers.SimpleRNN(units, return_sequences=True),
-        "c": keras.layers.SimpleRNN(units, return_state=True),
-        "d": keras.layers.Bidirectional(keras.layers.SimpleRNN(units, return_sequences=True)),
-        "e": keras.layers.Bidirectional(keras.layers.SimpleRNN(units), merge_mode="sum"),
+        "a": rnn(),
+        "b": rnn(return_sequences=True),
+        "c": rnn(return_state=True),
+        "d": keras.layers.Bidirectional(rnn(return_sequences=True)),
+        "e": keras.layers.Bidirectional(rnn(), merge_mode="sum"),
     }
     x = np.zeros(shape, dtype="float32")
     return {key: _shapes(layer(x)) for key, layer in layers.items()}
@@ -93,10 +129,9 @@ def check_dropout_scale(answer, rate: float = 0.2):
     """Exercise 2: the value a kept input of 1.0 has after Keras' dropout, at training time."""
     import keras
 
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        reject(tr("expected a number, got {answer}", answer=repr(answer)))
+    if isinstance(answer, (bool, str, bytes)) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
+        reject(tr("expected a number, got {answer}", answer=shown(answer)))
+    value = float(answer)
     features = 64
     layer = keras.layers.SimpleRNN(
         features,
@@ -128,19 +163,83 @@ def check_dropout_scale(answer, rate: float = 0.2):
         return report(False, tr("kept values are scaled at training time, so that nothing changes at inference"))
     if np.isclose(value, rate):
         return report(False, tr("{value:g} is the dropout rate, the probability of dropping an entry", value=value))
+    if np.isclose(value, 1 / rate):
+        return report(
+            False, tr("{value:g} is 1 / rate: Keras divides by the probability of keeping, 1 − rate", value=value)
+        )
+    if np.isclose(value, 1 + rate):
+        return report(False, tr("{value:g} is 1 + rate: the scale is 1 / (1 − rate), not 1 + rate", value=value))
+    if np.isclose(value, 100 * expected, rtol=1e-4):
+        return report(False, tr("{value:g} looks like a percentage: give the factor itself", value=value))
     return report(
         False, tr("{value:g} is not right; what must a kept value become for the mean to stay 1?", value=value)
     )
 
 
-def _leaky_reference(x, kernel, recurrent_kernel, bias, alpha, swapped=False):
+def _leaky_reference(x, kernel, recurrent_kernel, bias, alpha, swapped=False, activation=np.tanh, bias_outside=False):
+    """Every state of the leaky cell in NumPy, with the knobs that reproduce typical mistakes."""
     h = np.zeros((x.shape[0], kernel.shape[1]))
     states = []
     for t in range(x.shape[1]):
-        new = np.tanh(x[:, t] @ kernel + h @ recurrent_kernel + bias)
+        z = x[:, t] @ kernel + h @ recurrent_kernel + (0 if bias_outside else bias)
+        new = activation(z) + (bias if bias_outside else 0)
         h = alpha * h + (1 - alpha) * new if swapped else (1 - alpha) * h + alpha * new
         states.append(h)
     return np.stack(states, axis=1)
+
+
+def _leaky_mistakes(x, kernel, recurrent_kernel, bias, alpha, other_alphas):
+    mistakes = [
+        (
+            lambda: _leaky_reference(x, kernel, recurrent_kernel, bias, 1.0),
+            tr("this is plain SimpleRNN: mix the new value with the previous state using alpha"),
+        ),
+        (
+            lambda: _leaky_reference(x, kernel, recurrent_kernel, bias, alpha, swapped=True),
+            tr("alpha and 1 − alpha are swapped: alpha weighs the new tanh(…) value"),
+        ),
+        (
+            lambda: _leaky_reference(x, kernel, recurrent_kernel, np.zeros_like(bias), alpha),
+            tr("the bias is never added: put + self.bias inside tanh(…)"),
+        ),
+        (
+            lambda: _leaky_reference(x, kernel, recurrent_kernel, bias, alpha, bias_outside=True),
+            tr("the bias belongs inside tanh(…), with x W_xh and h_prev W_hh"),
+        ),
+        (
+            lambda: _leaky_reference(x, kernel, recurrent_kernel.T, bias, alpha),
+            tr("use h_prev @ recurrent_kernel, not its transpose"),
+        ),
+        (
+            lambda: _leaky_reference(x, kernel, np.zeros_like(recurrent_kernel), bias, alpha),
+            tr("h_prev W_hh is missing inside tanh(…): the new value depends on the previous state too"),
+        ),
+        (
+            lambda: _leaky_reference(x, kernel, recurrent_kernel, bias, alpha, activation=lambda z: z),
+            tr("values differ: apply tanh to x W_xh + h_prev W_hh + b before mixing it with h_prev"),
+        ),
+    ]
+    for used in other_alphas:
+        mistakes.append(
+            (
+                lambda used=used: _leaky_reference(x, kernel, recurrent_kernel, bias, used),
+                tr("your cell ignores the alpha it is given: it computes with alpha = {used:g}", used=used),
+            )
+        )
+    return mistakes
+
+
+def _explain_cell(exc: Exception) -> str | None:
+    if "state_size" in str(exc):
+        return tr("a cell needs a state_size attribute")
+    return None
+
+
+def _run_cell(keras, cell_class, units, alpha, x):
+    """Build ``cell_class(units, alpha=alpha)`` inside a return_sequences RNN layer and run it once."""
+    layer = keras.layers.RNN(cell_class(units, alpha=alpha), return_sequences=True)
+    layer(x)
+    return layer
 
 
 @checker
@@ -150,41 +249,72 @@ def check_leaky_cell(cell_class, alpha: float = 0.3):
 
     if not callable(cell_class):
         reject(tr("expected a cell class LeakyCell(units, alpha), got {type}", type=type(cell_class).__name__))
-    units, features = 4, 3
-    x = np.random.default_rng(41).normal(size=(2, 6, features)).astype("float32")
-    try:
-        cell = cell_class(units, alpha=alpha)
-        layer = keras.layers.RNN(cell, return_sequences=True)
-        out = keras.ops.convert_to_numpy(layer(x))
-    except Exception as exc:  # the reader's code may fail in any way
-        if "state_size" in str(exc):
+    rng = np.random.default_rng(41)
+    other = 0.75 if abs(alpha - 0.75) > 0.1 else 0.4  # a second alpha: the cell must use the one it is given
+    cases = (((2, 6, 3, 4), alpha), ((3, 5, 2, 3), alpha), ((2, 4, 4, 4), other))
+    for (batch, steps, features, units), a in cases:
+        name = tr("{units} units, {features} features, alpha = {alpha:g}", units=units, features=features, alpha=a)
+        x = rng.normal(size=(batch, steps, features)).astype("float32")
+        layer = run_reader(
+            lambda: _run_cell(keras, cell_class, units, a, x),  # noqa: B023
+            context=name,
+            explain=_explain_cell,
+            subject="cell",
+        )
+        shapes = [tuple(np.shape(w)) for w in layer.get_weights()]
+        want = [(features, units), (units, units), (units,)]
+        if shapes != want:
+            if not collections.Counter(want) - collections.Counter(
+                shapes
+            ):  # all there, in another order or with extras
+                hint = tr(
+                    "expected weights of shapes {expected} in this order, got {shapes}", expected=want, shapes=shapes
+                )
+            elif (units,) not in shapes:
+                hint = tr("your cell has no bias of shape (units,): create it in build, after the two kernels")
+            else:
+                hint = tr(
+                    "expected three weights of shapes {expected} (kernel, recurrent kernel, bias), got {shapes}",
+                    expected=want,
+                    shapes=shapes,
+                )
+            return report(False, tr("{case}: {hint}", case=name, hint=hint))
+        weights = [
+            rng.normal(scale=0.6, size=(features, units)),
+            rng.normal(scale=0.6, size=(units, units)),
+            nonzero(rng, units),
+        ]
+        layer.set_weights([w.astype("float32") for w in weights])  # a bias that cannot pass for zero
+        out = run_reader(
+            lambda: np.asarray(keras.ops.convert_to_numpy(layer(x)), dtype=float),  # noqa: B023
+            context=name,
+            explain=_explain_cell,
+            subject="cell",
+        )
+        weights = [np.asarray(w, dtype=float) for w in layer.get_weights()]
+        expected = _leaky_reference(x, *weights, a)
+        if out.shape != expected.shape:
             return report(
                 False,
                 tr(
-                    "running your cell raised {error}: {message} (a cell needs a state_size attribute)",
-                    error=type(exc).__name__,
-                    message=exc,
+                    "{case}: the layer returned shape {shape}; return h_t as the output of the step",
+                    case=name,
+                    shape=out.shape,
                 ),
             )
-        return report(False, tr("running your cell raised {error}: {message}", error=type(exc).__name__, message=exc))
-    weights = [np.asarray(w, dtype=float) for w in layer.get_weights()]
-    shapes = [w.shape for w in weights]
-    if shapes != [(features, units), (units, units), (units,)]:
+        if close(out, expected, atol=1e-5):
+            continue
+        others = [o for o in (0.5, alpha, other) if not np.isclose(o, a)]
+        hint = first_match(out, _leaky_mistakes(x.astype(float), *weights, a, others), atol=1e-5)
         return report(
-            False, tr("expected weights of shapes [(3, 4), (4, 4), (4,)] in this order, got {shapes}", shapes=shapes)
+            False,
+            tr(
+                "{case}: {hint}",
+                case=name,
+                hint=hint or tr("values differ: h = (1 − alpha)·h_prev + alpha·tanh(x W_xh + h_prev W_hh + b)"),
+            ),
         )
-    expected = _leaky_reference(x, *weights, alpha)
-    if out.shape != expected.shape:
-        return report(
-            False, tr("the layer returned shape {shape}; return h_t as the output of the step", shape=out.shape)
-        )
-    if np.allclose(out, expected, atol=1e-5):
-        return report(True, tr("your cell computes h = (1 − α)·h_prev + α·tanh(…)"))
-    if np.allclose(out, _leaky_reference(x, *weights, 1.0), atol=1e-5):
-        return report(False, tr("this is plain SimpleRNN: mix the new value with the previous state using alpha"))
-    if np.allclose(out, _leaky_reference(x, *weights, alpha, swapped=True), atol=1e-5):
-        return report(False, tr("alpha and 1 − alpha are swapped: alpha weighs the new tanh(…) value"))
-    return report(False, tr("values differ: h = (1 − alpha)·h_prev + alpha·tanh(x W_xh + h_prev W_hh + b)"))
+    return report(True, tr("your cell computes h = (1 − α)·h_prev + α·tanh(…)"))
 
 
 @checker
@@ -197,7 +327,8 @@ def check_torch_shapes(h0, output, h_n, batch: int = 32, steps: int = 10):
         reject(tr("write each shape as a tuple of ints, e.g. (1, 32, 16)"))
     h0_value, output_value, h_n_value = answers
     input_size, hidden, layers = 5, 16, 2
-    rnn = torch.nn.RNN(input_size, hidden, num_layers=layers, bidirectional=True, batch_first=True)
+    with torch.random.fork_rng(devices=[]):  # leave the reader's random state alone
+        rnn = torch.nn.RNN(input_size, hidden, num_layers=layers, bidirectional=True, batch_first=True)
     with torch.no_grad():
         out, last = rnn(torch.zeros(batch, steps, input_size))
     expected_out, expected_h = tuple(out.shape), tuple(last.shape)
@@ -210,6 +341,8 @@ def check_torch_shapes(h0, output, h_n, batch: int = 32, steps: int = 10):
             return report(False, tr("h0: one row per layer *and* direction: bidirectional doubles it"))
         if h0_value == (batch, hidden):
             return report(False, tr("h0 has a leading axis for layers·directions, even for one layer"))
+        if h0_value == (layers, batch, 2 * hidden):
+            return report(False, tr("h0: each direction has its own row, so the last axis stays hidden, not 2·hidden"))
         return report(False, tr("h0: {got} is not right; think (layers·directions, batch, hidden)", got=h0_value))
     if h_n_value != expected_h:
         return report(False, tr("h_n has the same shape as h0"))
@@ -218,5 +351,89 @@ def check_torch_shapes(h0, output, h_n, batch: int = 32, steps: int = 10):
             return report(False, tr("output: a bidirectional RNN concatenates both directions, 2·hidden wide"))
         if output_value == (steps, batch, 2 * hidden):
             return report(False, tr("output: batch_first=True makes it (batch, time, features)"))
+        if output_value == (batch, steps, 2 * layers * hidden):
+            return report(
+                False, tr("output: it holds the last layer only, so it is 2·hidden wide, not 2·layers·hidden")
+            )
         return report(False, tr("output: {got} is not right; it holds every step of the last layer", got=output_value))
     return report(True, tr("h0 and h_n {hidden}, output {output}", hidden=expected_h, output=expected_out))
+
+
+# --- Exercise 5: train on padded sequences, evaluated on sequences it never saw ---------------------
+
+
+def _padded(rng: np.random.Generator, features: int, longest: int, width: int, shortest: int = 3):
+    """``_SEQUENCES`` random sequences of ``shortest`` to ``longest`` steps, zero-padded at the end to ``width``
+    steps: (batch, width, features) as float32, and the lengths."""
+    lengths = rng.integers(shortest, longest + 1, size=_SEQUENCES)
+    x = rng.normal(size=(_SEQUENCES, width, features))
+    x[np.arange(width)[None, :] >= lengths[:, None]] = 0.0
+    return x.astype(np.float32), lengths
+
+
+@checker
+def check_padded_training(fit, seed: int | None = None, longest: int = 12, padded_to: int = 20):
+    """Exercise 5: ``fit(x, y)`` trains on zero-padded sequences and returns ``predict(x)`` (or the model).
+
+    The target of a sequence is the output of an unknown SimpleRNN + Dense after the sequence's last
+    real step; the checker draws its weights afresh at every call (``seed=None``: from the operating
+    system's entropy). The reader's network is judged only on sequences drawn after its training ended:
+    padded to ``longest`` and to ``padded_to`` steps, they must get the same predictions (the padding
+    is masked), with R² ≥ :data:`GOOD_R2`.
+    """
+    rng = np.random.default_rng(seed)
+    scores = []
+    for features, outputs in ((2, 1), (3, 2)):
+        case = tr("{features} features, {outputs} outputs", features=features, outputs=outputs)
+        teacher = _Teacher(rng, features, outputs)
+        x, lengths = _padded(rng, features, longest, longest)
+        y = teacher(x, lengths).astype(np.float32)
+        predict = call_reader(
+            fit,
+            "fit_padded(x, y)",
+            (x.copy(), y.copy()),
+            convert=_to_predictor,
+            context=case,
+            explain=_explain_training,
+            limit=_report.TRAINING_TIME_LIMIT,
+            slow=_too_slow(),
+        )
+        fresh, fresh_lengths = _padded(rng, features, longest, padded_to)
+        expected = teacher(fresh, fresh_lengths)
+        got = _predictions(predict, fresh[:, :longest], outputs, case)
+        more_padding = _predictions(predict, fresh, outputs, case, _explain_length(longest))
+        gap = float(np.abs(more_padding - got).max())
+        if gap > 1e-3 * expected.std():
+            return report(
+                False,
+                tr(
+                    "{case}: the same sequences padded to {longest} and to {padded_to} steps get different"
+                    " predictions (up to {gap:.3g} apart): your model reads the padding as input. Mask it:"
+                    " keras.layers.Masking(mask_value=0.0) before the SimpleRNN, or pack_padded_sequence in PyTorch",
+                    case=case,
+                    longest=longest,
+                    padded_to=padded_to,
+                    gap=gap,
+                ),
+            )
+        score = _r2(expected, got)
+        if score < GOOD_R2:
+            hint = _weak_fit_hint(
+                got,
+                expected,
+                score,
+                functools.partial(_score_on, predict, x, y, outputs, case),
+                functools.partial(_last_step_only, predict, fresh[:, :longest], got, outputs, case, rng, fresh_lengths),
+            )
+            return report(False, tr("{case}: {hint}", case=case, hint=hint))
+        scores.append(score)
+    return report(
+        True,
+        tr(
+            "R² ≥ {score:.3f} on fresh sequences, and the same predictions whether they are padded to {longest}"
+            " or to {padded_to} steps: the mask works",
+            score=min(scores),
+            longest=longest,
+            padded_to=padded_to,
+        ),
+    )
