@@ -48,3 +48,21 @@ def test_display_only_code_does_not_become_a_notebook_cell(path):
     assert "\n```python\n" not in text and "\n```python3\n" not in text
     for block in re.findall(r"```\{code-block\} python\n((?::\w+:.*\n)*)", text):
         assert "no-execute" in block, f"{path.name}: a python code-block without :class: no-execute"
+
+
+@pytest.mark.parametrize("path", [*CHAPTERS, ROOT / "intro.md"], ids=lambda p: p.stem)
+def test_no_prose_line_starts_a_list_by_accident(path):
+    """A wrapped line of prose that begins with "+ ", "- " or "* " (say, the middle of a formula)
+    starts a bullet list in Markdown and cuts the paragraph, and its translation, in two."""
+    fenced, math, previous, accidents = False, False, "", []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith(("```", ":::")):
+            fenced = not fenced if line.strip() in ("```", ":::") or not fenced else fenced
+        elif line.strip() == "$$":
+            math = not math
+        elif not (fenced or math):
+            in_paragraph = previous.strip() and not re.match(r"\s*([-+*]|\d+\.)\s|\s|[#|>$]", previous)
+            if in_paragraph and re.match(r"[-+*] ", line):
+                accidents.append(f"line {number}: {line[:60]!r}")
+        previous = line
+    assert not accidents, f"{path.name}: a prose line starts a list: {accidents}"
