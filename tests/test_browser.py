@@ -190,8 +190,9 @@ def page_texts(site, lang) -> dict[str, str]:
     for page in source_pages():
         doc = BeautifulSoup((site / lang / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
         main = doc.select_one("article") or doc
-        # tables left out: the glossary's columns are in the other languages
-        for tag in main.select("div.cell, pre, code, .math, script, style, .headerlink, table"):
+        # tables left out: the glossary's columns are in the other languages; and the bibliography's
+        # entries, whose names (Jürgen) Sphinx's search does not find
+        for tag in main.select("div.cell, pre, code, .math, script, style, .headerlink, table, .citation"):
             tag.decompose()
         texts[page] = " ".join(main.get_text(" ").split()).lower()
     return texts
