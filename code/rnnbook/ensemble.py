@@ -133,6 +133,19 @@ def _as_tensor(values, name: str, ndim):
     return torch.from_numpy(as_array(values, name, ndim=ndim).astype(np.float32))
 
 
+def _learning_rate(lr) -> float:
+    if not (isinstance(lr, (int, float)) and lr > 0 and np.isfinite(lr)):
+        raise ValueError(tr("lr must be a positive number, got {value!r}", value=lr))
+    return float(lr)
+
+
+def _one_target_per_window(X, y) -> None:
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(
+            tr("X has {windows} windows but y has {targets} targets", windows=X.shape[0], targets=y.shape[0])
+        )
+
+
 def train_ensemble(
     model: RNNEnsemble,
     X,
@@ -159,13 +172,9 @@ def train_ensemble(
     if not isinstance(model, RNNEnsemble):
         raise ValueError(tr("model must be an RNNEnsemble, got {type}", type=type(model).__name__))
     epochs = positive_int(epochs, "epochs")
-    if not (isinstance(lr, (int, float)) and lr > 0 and np.isfinite(lr)):
-        raise ValueError(tr("lr must be a positive number, got {value!r}", value=lr))
+    lr = _learning_rate(lr)
     X, y = _as_tensor(X, "X", 3), _as_tensor(y, "y", 2)
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(
-            tr("X has {windows} windows but y has {targets} targets", windows=X.shape[0], targets=y.shape[0])
-        )
+    _one_target_per_window(X, y)
     S = model.members
     if mask is None:
         weight = torch.full((S, X.shape[0]), 1.0 / X.shape[0])
@@ -362,21 +371,13 @@ def fit_keras_ensemble(model, X, y, X_val, y_val, *, epochs: int, lr: float = 0.
     info = _check_keras_ensemble(model)
     S, outputs = info["members"], info["outputs"]
     epochs, every = positive_int(epochs, "epochs"), positive_int(every, "every")
-    if not (isinstance(lr, (int, float)) and lr > 0 and np.isfinite(lr)):
-        raise ValueError(tr("lr must be a positive number, got {value!r}", value=lr))
+    lr = _learning_rate(lr)
     arrays = []
     for name, values, ndim in (("X", X, 3), ("y", y, 2), ("X_val", X_val, 3), ("y_val", y_val, 2)):
         arrays.append(as_array(values, name, ndim=ndim).astype("float32"))
     X, y, X_val, y_val = arrays
-    for inputs, targets in ((X, y), (X_val, y_val)):
-        if inputs.shape[0] != targets.shape[0]:
-            raise ValueError(
-                tr(
-                    "X has {windows} windows but y has {targets} targets",
-                    windows=inputs.shape[0],
-                    targets=targets.shape[0],
-                )
-            )
+    _one_target_per_window(X, y)
+    _one_target_per_window(X_val, y_val)
     if y.shape[1] != outputs:
         raise ValueError(
             tr("y must have {outputs} columns, one per output, got {shape}", outputs=outputs, shape=y.shape)
