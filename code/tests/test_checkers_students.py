@@ -1629,3 +1629,37 @@ def test_training_checkers_leave_the_random_state_alone():
     assert run(ch05.check_forecaster, forecaster_linear)
     assert np.array_equal(np.random.get_state()[1], numpy_state)
     assert torch.equal(torch.get_rng_state(), torch_state)
+
+
+# --- the student notebooks' stubs, and strict mode for graders ---------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(CHECKERS))
+def test_an_answer_still_left_as_ellipsis_gets_a_hint_saying_so(name):
+    """The answer cells of the student notebooks start as `answer = ...`: every checker says so."""
+    import inspect
+
+    checker = CHECKERS[name]
+    required = [p for p in inspect.signature(checker).parameters.values() if p.default is inspect.Parameter.empty]
+    result = checker(*[...] * len(required))
+    assert not result and "replace ..." in result.message, result
+
+
+def test_a_placeholder_inside_an_answer_counts_too():
+    result = ch04.check_output_shapes({"a": ..., "b": (32, 10, 8)})
+    assert not result and "replace ..." in result.message, result
+
+
+def test_in_strict_mode_a_wrong_answer_raises_check_failed_with_its_hint(monkeypatch):
+    from rnnbook.exercises import STRICT_VARIABLE, CheckFailed
+
+    monkeypatch.setenv(STRICT_VARIABLE, "1")
+    with pytest.raises(CheckFailed, match=r"replace \.\.\.") as failed:
+        ch03.check_steps_to_vanish(...)
+    assert isinstance(failed.value, AssertionError) and not failed.value.result
+    with pytest.raises(CheckFailed) as failed:
+        ch03.check_steps_to_vanish(3)
+    assert failed.value.result.message == str(failed.value)
+    assert ch03.check_steps_to_vanish(44)  # a right answer still returns its ✓
+    monkeypatch.setenv(STRICT_VARIABLE, "0")
+    assert not ch03.check_steps_to_vanish(3)  # anything but "1": the reader's mode, never raises

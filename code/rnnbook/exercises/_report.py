@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import signal
 import threading
 import time
@@ -52,6 +53,34 @@ class CheckResult:
 def report(ok: bool, message: str) -> CheckResult:
     """The result of a check: ``message`` is already translated (made with :func:`rnnbook.i18n.tr`)."""
     return CheckResult(ok, message)
+
+
+STRICT_VARIABLE = "RNNBOOK_STRICT"
+"""With ``RNNBOOK_STRICT=1`` in the environment, a ✗ result is raised as :class:`CheckFailed` instead
+of returned: for a grader (``./book grade``) or a test that runs a notebook and must see a failure."""
+
+
+class CheckFailed(AssertionError):
+    """A ✗ result, raised in strict mode (:data:`STRICT_VARIABLE`); its message is the ✗ line's."""
+
+    def __init__(self, result: CheckResult):
+        super().__init__(result.message)
+        self.result = result
+
+
+def _strict() -> bool:
+    return os.environ.get(STRICT_VARIABLE, "") == "1"
+
+
+def _holds_placeholder(value, depth: int = 0) -> bool:
+    """True if ``value`` is ``...`` or holds it (in a list, tuple or dict): an answer not yet written."""
+    if value is Ellipsis:
+        return True
+    if depth < 3 and isinstance(value, (list, tuple)):
+        return any(_holds_placeholder(v, depth + 1) for v in value)
+    if depth < 3 and isinstance(value, dict):
+        return any(_holds_placeholder(v, depth + 1) for v in value.values())
+    return False
 
 
 class Rejected(Exception):
@@ -127,6 +156,15 @@ def checker(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs) -> CheckResult:
+        result = judge(*args, **kwargs)
+        if not result.ok and _strict():
+            raise CheckFailed(result)
+        return result
+
+    def judge(*args, **kwargs) -> CheckResult:
+        if any(_holds_placeholder(value) for value in (*args, *kwargs.values())):
+            # the student notebooks' answer cells start as `answer = ...`
+            return report(False, tr("replace ... with your answer, then run the cell again"))
         try:
             return fn(*args, **kwargs)
         except Rejected as rejected:
