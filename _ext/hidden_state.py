@@ -43,6 +43,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.i18n import docname_to_domain
 
 NOTEBOOK_DIR = "notebooks"  # inside each language's site: <lang>/notebooks/<page>.ipynb
+EXERCISES_SUFFIX = "-exercises"  # the student notebook: <page>-exercises.ipynb (scripts/notebooks.py writes it)
 MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions")
 
 
@@ -174,6 +175,9 @@ def on_html_page_context(app, pagename, templatename, context, doctree) -> None:
         to_lang_root = "../" * depth
         context["hs_download_url"] = f"{to_lang_root}{NOTEBOOK_DIR}/{pagename}.ipynb"
         context["hs_colab_url"] = colab_url(config, lang, pagename)
+        # every chapter has exercises: its student notebook (answer cells, no solutions) beside it
+        context["hs_exercises_download_url"] = f"{to_lang_root}{NOTEBOOK_DIR}/{pagename}{EXERCISES_SUFFIX}.ipynb"
+        context["hs_exercises_colab_url"] = colab_url(config, lang, pagename + EXERCISES_SUFFIX)
 
 
 def colab_url(config, lang: str, pagename: str) -> str:

@@ -8,6 +8,7 @@ Run through the ``./book`` wrapper, which creates the virtual environment first:
     ./book i18n-status             # messages, untranslated and fuzzy per language and page
     ./book i18n-check              # the translation gate: complete, not fuzzy, markup kept
     ./book bench                   # run times, build times and page weights against their budgets
+    ./book grade SUBMISSIONS       # grade students' notebooks with nbgrader: grades.csv, feedback/
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ TRANSLATIONS = LANGUAGES[1:]
 NOTEBOOK_DIR = "notebooks"
 
 sys.path.insert(0, str(ROOT / "scripts"))
+import grade  # noqa: E402  (scripts/grade.py)
 import i18n  # noqa: E402  (scripts/i18n.py)
+import notebooks  # noqa: E402  (scripts/notebooks.py)
 
 
 def run(cmd: list[str], **kwargs) -> None:
@@ -163,8 +166,10 @@ def language_entry(lang: str) -> dict:
 DATA_IMAGE = re.compile(r"!\[[^\]]*\]\(data:image/[^)]*\)\s*")
 
 
-def finish_notebook(source: Path, target: Path, spec: str, lang: str = "en") -> None:
-    """Give a generated notebook its Colab setup cell and a standard kernel, then write it."""
+def finish_notebook(source: Path, target: Path, spec: str, lang: str = "en", page: str = "") -> Path | None:
+    """Give a generated notebook its Colab setup cell and a standard kernel, then write it; if the
+    chapter has exercises, write its student notebook (``<page>-exercises.ipynb``) next to it and
+    return that path."""
     nb = json.loads(source.read_text(encoding="utf-8"))
     setup = {
         "cell_type": "code",
@@ -178,8 +183,8 @@ def finish_notebook(source: Path, target: Path, spec: str, lang: str = "en") -> 
         if cell["cell_type"] == "markdown":
             # {glue:figure} arrives as an inline image whose alt text is its own data URI; the
             # code cell above draws the figure when the notebook runs, so keep only the caption.
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            cell["source"] = DATA_IMAGE.sub("", source)
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = DATA_IMAGE.sub("", text)
     nb["cells"].insert(0, setup)
     for i, cell in enumerate(nb["cells"][1:], start=1):
         cell.setdefault("id", f"cell-{i}")
@@ -189,8 +194,14 @@ def finish_notebook(source: Path, target: Path, spec: str, lang: str = "en") -> 
     metadata["language_info"] = {"name": "python"}
     metadata["colab"] = {"provenance": []}
     nb["nbformat"], nb["nbformat_minor"] = 4, 5
+    full, student = notebooks.split(nb, language_entry(lang)["exercise"], lang, page or source.stem)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    target.write_text(json.dumps(full, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if full["cells"] == student["cells"]:
+        return None
+    exercises = target.with_name(target.stem + notebooks.EXERCISES_SUFFIX + target.suffix)
+    exercises.write_text(json.dumps(student, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return exercises
 
 
 def toc_pages() -> list[str]:
@@ -275,7 +286,8 @@ def build_language(lang: str, cache: Path) -> float:
         stamp.write_text(inputs)
     spec = f"rnnbook @ git+https://github.com/{github_repo()}@{revision()}#subdirectory=code"
     for page in notebook_pages():
-        finish_notebook(jupyter_out / f"{page}.ipynb", HTML / lang / NOTEBOOK_DIR / f"{page}.ipynb", spec, lang)
+        target = HTML / lang / NOTEBOOK_DIR / f"{page}.ipynb"
+        finish_notebook(jupyter_out / f"{page}.ipynb", target, spec, lang, page)
     return time.perf_counter() - start
 
 
@@ -384,6 +396,15 @@ def cmd_test(args) -> None:
     run([sys.executable, "-m", "pytest", "-q", claims], env=environment())
     cmd_build(argparse.Namespace(lang=None))
     run([sys.executable, "-m", "pytest", "-q", "tests", f"--ignore={claims}"], env=environment())
+
+
+def cmd_grade(args) -> None:
+    """Grade a folder of submitted student notebooks (scripts/grade.py) against the built site."""
+    if args.site == grade.SITE:
+        cmd_build(argparse.Namespace(lang=None))  # the student notebooks as they are now (no-op when built)
+    code = grade.run(args)
+    if code:
+        sys.exit(code)
 
 
 def cmd_i18n_update(args) -> None:
@@ -553,6 +574,9 @@ def main(argv=None) -> None:
     sub.add_parser("bench", help="performance budgets, printed as a table").set_defaults(func=cmd_bench)
     sub.add_parser("i18n-update", help="refresh the .po catalogues").set_defaults(func=cmd_i18n_update)
     sub.add_parser("i18n-status", help="translation status per page").set_defaults(func=cmd_i18n_status)
+    grading = sub.add_parser("grade", help="grade a folder of student notebooks with nbgrader")
+    grade.add_arguments(grading)
+    grading.set_defaults(func=cmd_grade)
     check = sub.add_parser("i18n-check", help="fail on untranslated, fuzzy or broken-markup messages")
     check.add_argument("--lang", action="append", help="check only this language (repeatable)")
     check.set_defaults(func=cmd_i18n_check)

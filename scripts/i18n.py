@@ -3,6 +3,7 @@ markup that every translation must keep unchanged (math, inline code, roles, lin
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -219,8 +220,15 @@ def update_rnnbook(root: Path, languages) -> None:
             "# Each msgstr keeps the {fields} of its msgid; `./book i18n-check` checks them.\n"
             "# Copyright (C) 2026 The Hidden State authors. MIT License, like the package."
         )
-        with path.open("wb") as f:
-            write_po(f, catalog, width=0, omit_header=False, include_previous=True)
+        buffer = io.BytesIO()
+        write_po(buffer, catalog, width=0, omit_header=False, include_previous=True)
+        if path.exists() and _undated(path.read_bytes()) == _undated(buffer.getvalue()):
+            continue  # only the dates would change: keep the file (the execution cache hashes it)
+        path.write_bytes(buffer.getvalue())
+
+
+def _undated(po: bytes) -> bytes:
+    return re.sub(rb'"(POT-Creation|PO-Revision)-Date: [^"]*"', b"", po)
 
 
 def placeholder_problems(msgid: str, msgstr: str) -> list[str]:

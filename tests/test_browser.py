@@ -127,16 +127,21 @@ def test_language_switcher_opens_the_same_page(browser, server, lang):
 def test_notebook_buttons_point_to_this_languages_notebook(browser, server, lang):
     for page in notebook_pages():
         visit = Visit(browser, server, f"{lang}/{page}.html")
-        colab = visit.page.locator("a.hs-colab").get_attribute("href")
-        assert colab.startswith("https://colab.research.google.com/github/")
-        assert colab.endswith(f"/blob/notebooks/{lang}/{page}.ipynb")
-        with visit.page.expect_download() as info:
-            visit.page.locator("a.hs-download").click()
-        path = info.value.path()
-        nb = nbformat.reads(open(path, encoding="utf-8").read(), as_version=4)
-        nbformat.validate(nb)
-        assert info.value.suggested_filename == page.split("/")[-1] + ".ipynb"
-        assert json.loads(json.dumps(nb))["cells"][0]["cell_type"] == "code"
+        # the chapter with its solutions, then the exercises alone (the student notebook)
+        for kind, suffix in (("", ""), (".hs-exercises-colab", "-exercises")):
+            selector = "a.hs-colab" + (kind or ":not(.hs-exercises-colab)")
+            colab = visit.page.locator(selector).get_attribute("href")
+            assert colab.startswith("https://colab.research.google.com/github/")
+            assert colab.endswith(f"/blob/notebooks/{lang}/{page}{suffix}.ipynb")
+            selector = "a.hs-download" + (".hs-exercises-download" if kind else ":not(.hs-exercises-download)")
+            with visit.page.expect_download() as info:
+                visit.page.locator(selector).click()
+            path = info.value.path()
+            nb = nbformat.reads(open(path, encoding="utf-8").read(), as_version=4)
+            nbformat.validate(nb)
+            assert info.value.suggested_filename == page.split("/")[-1] + suffix + ".ipynb"
+            assert json.loads(json.dumps(nb))["cells"][0]["cell_type"] == "code"
+            assert nb.metadata.hidden_state.kind == ("exercises" if suffix else "full")
         visit.close()
 
 

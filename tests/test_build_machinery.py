@@ -170,3 +170,46 @@ def test_book_sends_a_windows_shell_to_wsl(tmp_path):
     assert result.returncode != 0 and result.stdout == ""
     assert len(result.stderr.splitlines()) == 1 and "inside WSL" in result.stderr
     assert sorted(p.name for p in book_dir.iterdir()) == ["book"]
+
+
+# The student notebook's stubs (scripts/notebooks.py) ----------------------------------------------
+
+
+def test_a_stub_keeps_signatures_and_names_but_no_line_of_the_solution():
+    import notebooks
+
+    solution = '''
+import torch
+
+
+def fit(x, y, units=16, *, epochs=200):
+    """Train."""
+    model = torch.nn.RNN(1, units)
+    return model
+
+
+class Cell(keras.layers.Layer):
+    size = 3
+
+    def call(self, inputs, states):
+        return inputs, states
+
+
+answers = {"a": (1, 2), "b": [(3, 4)]}
+T = int(4.5)
+print("T =", T)
+ch03.check_trained_rnn(fit)
+ch04.check_torch_shapes((4, 32, 16), answers, T)
+'''
+    answer, check = notebooks.stub([solution])
+    assert answer == (
+        'def fit(x, y):\n    """Train."""\n    ...\n\n\n'
+        "class Cell(keras.layers.Layer):\n    def call(self, inputs, states):\n        ...\n\n\n"
+        'answers = {\n    "a": ...,\n    "b": ...,\n}\nT = ...\nh0 = ...\n'
+    )
+    assert check == (
+        "from rnnbook.exercises import ch03\nfrom rnnbook.exercises import ch04\n\n"
+        "ch03.check_trained_rnn(fit)\nch04.check_torch_shapes(h0, answers, T)\n"
+    )
+    with pytest.raises(ValueError, match="without a checker call"):
+        notebooks.stub(["x = 1"])

@@ -6,6 +6,7 @@ start-up, as Colab's does. Each notebook's own setup cell must then install rnnb
 checkout) without touching the frameworks, and every cell run.
 """
 
+import ast
 import json
 import re
 import subprocess
@@ -69,13 +70,17 @@ def colab(tmp_path_factory):
     return tmp_path, python, before
 
 
-def run_on_colab(colab, notebook, monkeypatch):
-    """Execute a generated notebook in the simulated Colab; return it with its outputs."""
+def run_on_colab(colab, notebook, monkeypatch, then=None):
+    """Execute a generated notebook in the simulated Colab; return it with its outputs.
+
+    ``then``: cells to run after it in the same kernel (their outputs are in the returned notebook)."""
     tmp_path, python, versions = colab
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.delenv("RNNBOOK_ALL_LANGUAGES", raising=False)
     monkeypatch.delenv("RNNBOOK_LANG", raising=False)
+    monkeypatch.delenv("RNNBOOK_STRICT", raising=False)
     nb = nbformat.read(notebook, as_version=4)
+    nb.cells += then or []
     NotebookClient(nb, timeout=300, kernel_name="colab-sim", resources={"metadata": {"path": str(tmp_path)}}).execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, f"{notebook.name}: {errors[0].get('ename')}: {errors[0].get('evalue')}"
@@ -89,14 +94,55 @@ def run_on_colab(colab, notebook, monkeypatch):
     return nb
 
 
+def text_of(cell) -> str:
+    return "".join(o.get("text") or o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", []))
+
+
+def exercise_part(student):
+    """The student notebook's exercise section: its cells from the "## Exercises" heading on."""
+    first_answer = next(k for k, c in enumerate(student.cells) if "answer" in c.metadata.get("tags", []))
+    start = max(k for k, c in enumerate(student.cells[:first_answer]) if c.source.startswith("## "))
+    return student.cells[start:]
+
+
+def defined_names(cells) -> set[str]:
+    """The names the solutions define or assign at top level."""
+    names = set()
+    for cell in cells:
+        for node in ast.parse(cell.source).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Assign):
+                names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
 @pytest.mark.parametrize("page", notebook_pages())
-def test_every_chapter_runs_with_colabs_versions(site, colab, page, monkeypatch):
-    run_on_colab(colab, SITE / "en" / "notebooks" / f"{page}.ipynb", monkeypatch)
+def test_every_chapter_runs_with_colabs_versions_and_its_exercises_show_crosses(site, colab, page, monkeypatch):
+    """The full notebook runs green, its solutions included (each checker says ✓). Then, in the same
+    kernel, the student notebook's exercise section runs with its stubs, once every name the
+    solutions defined is deleted: every check says ✗, nothing raises. (The student notebook is the
+    full one up to that section, which the tests of test_notebooks.py assert; chapter 1's runs
+    top to bottom below, in each translation.)"""
+    full = nbformat.read(SITE / "en" / "notebooks" / f"{page}.ipynb", as_version=4)
+    student = nbformat.read(SITE / "en" / "notebooks" / f"{page}-exercises.ipynb", as_version=4)
+    solutions = [c for c in full.cells if c.cell_type == "code" and "solution" in c.metadata.get("tags", [])]
+    names = sorted(defined_names(solutions))
+    forget = nbformat.v4.new_code_cell(f"for name in {names!r}:\n    globals().pop(name, None)")
+    part = exercise_part(student)
+    nb = run_on_colab(colab, SITE / "en" / "notebooks" / f"{page}.ipynb", monkeypatch, then=[forget, *part])
+    ran_solutions = [c for c in nb.cells if c.cell_type == "code" and "solution" in c.metadata.get("tags", [])]
+    verdicts = [line for c in ran_solutions for line in text_of(c).splitlines() if line.startswith(("✓", "✗"))]
+    assert len(verdicts) == len(solutions) and all(v.startswith("✓") for v in verdicts), verdicts
+    checks = [c for c in nb.cells[-len(part) :] if "check" in c.metadata.get("tags", [])]
+    assert checks and all(text_of(c).startswith("✗") for c in checks), [text_of(c)[:80] for c in checks]
 
 
 @pytest.mark.parametrize("lang", TRANSLATIONS)
-def test_notebook_runs_on_simulated_colab_and_speaks_its_language(site, colab, lang, monkeypatch):
-    nb = run_on_colab(colab, SITE / lang / "notebooks" / f"{notebook_pages()[0]}.ipynb", monkeypatch)
+def test_student_notebook_runs_on_simulated_colab_and_speaks_its_language(site, colab, lang, monkeypatch):
+    nb = run_on_colab(colab, SITE / lang / "notebooks" / f"{notebook_pages()[0]}-exercises.ipynb", monkeypatch)
+    checks = [c for c in nb.cells if "check" in c.metadata.get("tags", [])]
+    assert checks and all(text_of(c).startswith("✗") for c in checks), "a stub must get ✗, not ✓ or a crash"
     shown = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):

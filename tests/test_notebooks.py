@@ -72,3 +72,77 @@ def test_setup_cell_speaks_and_sets_the_notebooks_language(site, lang):
     assert f'os.environ["RNNBOOK_LANG"] = "{lang}"' in setup
     comment = setup.splitlines()[0]
     assert comment.startswith("# ") and comment[2:] == book.language_entry(lang)["setup_comment"]
+
+
+# --- the full notebook (solutions collapsed) and the student notebook (no solutions) -------------
+
+ANSWER_LINE = re.compile(
+    r"(|\.\.\.|\w+( = \w+)* = \.\.\.|\w+ = \{|    \"\w+\": \.\.\.,|\}"  # answers still to write
+    r"|(async )?def \w+\(.*\):|class \w+(\(.*\))?:|    def \w+\(.*\):|        \.\.\.|    \.\.\.)"  # signatures
+)
+CHECK_LINE = re.compile(r"(|from rnnbook\.exercises import ch\d\d|ch\d\d\.check_\w+\((\w+(, \w+)*)?\))")
+
+
+def source(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def load_kind(lang, page, kind):
+    suffix = "-exercises" if kind == "exercises" else ""
+    path = SITE / lang / "notebooks" / f"{page}{suffix}.ipynb"
+    assert path.exists(), f"{path.relative_to(ROOT)} was not generated: run ./book build"
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.hidden_state == {"lang": lang, "page": page, "kind": kind}
+    return nb
+
+
+def exercise_count(page) -> int:
+    return (ROOT / f"{page}.md").read_text(encoding="utf-8").count("```{exercise}")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page", notebook_pages())
+def test_full_notebook_opens_with_every_solution_collapsed(site, lang, page):
+    nb = load_kind(lang, page, "full")
+    entry = book.language_entry(lang)
+    markdown = [source(c) for c in nb.cells if c.cell_type == "markdown"]
+    assert not [m for m in markdown if re.match(r"#+ \[", m)], "a heading that is a broken Markdown link"
+    exercises = [m for m in markdown if re.match("### " + re.escape(entry["exercise"]).replace("%s", r"\d+\.\d+"), m)]
+    headings = [c for c in nb.cells if "solution" in c.metadata.get("tags", []) and source(c).startswith("#### ")]
+    assert len(exercises) == len(headings) == exercise_count(page) > 0
+    assert nb.metadata.colab.collapsed_sections == [c.id for c in headings], "Colab would show the solutions"
+    for heading in headings:
+        assert heading.metadata["jp-MarkdownHeadingCollapsed"] is True, "JupyterLab would show the solution"
+        number = re.search(r"\d+\.\d+", source(heading)).group()
+        assert source(heading) == "#### " + entry["solution"].format(number=number)
+        inside = nb.cells[nb.cells.index(heading) + 1 :]
+        inside = inside[: next((k for k, c in enumerate(inside) if source(c).startswith("#")), len(inside))]
+        assert any(c.cell_type == "code" for c in inside), f"{number}: the solution has no code"
+        assert all(c.metadata.jupyter.source_hidden for c in inside), f"{number}: a solution cell is shown"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page", notebook_pages())
+def test_student_notebook_has_an_answer_cell_per_exercise_and_no_solution(site, lang, page):
+    full, student = load_kind(lang, page, "full"), load_kind(lang, page, "exercises")
+    answers = [c for c in student.cells if "answer" in c.metadata.get("tags", [])]
+    checks = [c for c in student.cells if "check" in c.metadata.get("tags", [])]
+    assert len(answers) == len(checks) == exercise_count(page)
+    for answer, check in zip(answers, checks, strict=True):
+        assert student.cells.index(check) == student.cells.index(answer) + 1
+        assert answer.metadata.nbgrader["solution"] and not answer.metadata.nbgrader["locked"]
+        assert check.metadata.nbgrader["grade"] and check.metadata.nbgrader["locked"]
+        assert check.metadata.nbgrader["grade_id"] == answer.metadata.hidden_state["exercise"]
+        # a stub: signatures and `name = ...` only, not one line of a solution's body
+        for line in source(answer).splitlines():
+            assert ANSWER_LINE.fullmatch(line), f"not a stub line in {answer.id}: {line!r}"
+        for line in source(check).splitlines():
+            assert CHECK_LINE.fullmatch(line), f"not a checker call in {check.id}: {line!r}"
+    solutions = [c for c in full.cells if "solution" in c.metadata.get("tags", [])]
+    shown = {source(c).strip() for c in student.cells}
+    assert not [source(c)[:60] for c in solutions if source(c).strip() in shown], "a solution cell was kept"
+    assert not [c.id for c in student.cells if "solution" in c.metadata.get("tags", [])]
+    # everything else is the chapter as the full notebook has it
+    rest = [source(c) for c in full.cells if "solution" not in c.metadata.get("tags", [])]
+    assert [source(c) for c in student.cells if not {"answer", "check"} & set(c.metadata.get("tags", []))] == rest

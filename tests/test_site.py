@@ -6,6 +6,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
+import book
 from conftest import LANGUAGES, SITE, notebook_pages, source_pages
 
 
@@ -61,6 +62,13 @@ def test_chapter_pages_link_to_their_language_notebook(site, lang):
         local = ((site / lang / page).parent / download["href"]).resolve()
         assert local == (site / lang / "notebooks" / f"{page}.ipynb").resolve()
         assert local.exists(), f"{lang}/{page}: {download['href']} does not exist"
+        exercises_colab = doc.select_one("a.hs-exercises-colab")
+        exercises_download = doc.select_one("a.hs-exercises-download")
+        assert exercises_colab and exercises_download, f"{lang}/{page}: no buttons for the student notebook"
+        assert exercises_colab["href"].endswith(f"/{lang}/{page}-exercises.ipynb")
+        assert exercises_colab.get_text(strip=True) == book.language_entry(lang)["open_exercises_in_colab"]
+        local = ((site / lang / page).parent / exercises_download["href"]).resolve()
+        assert local == (site / lang / "notebooks" / f"{page}-exercises.ipynb").resolve() and local.exists()
 
 
 def test_no_broken_internal_link(site):
