@@ -395,7 +395,7 @@ def cmd_test(args) -> None:
     claims = "tests/test_supported_platforms.py"
     run([sys.executable, "-m", "pytest", "-q", claims], env=environment())
     cmd_build(argparse.Namespace(lang=None))
-    run([sys.executable, "-m", "pytest", "-q", "tests", f"--ignore={claims}"], env=environment())
+    run([sys.executable, "-m", "pytest", "-q", "--durations=25", "tests", f"--ignore={claims}"], env=environment())
 
 
 def cmd_grade(args) -> None:
