@@ -59,13 +59,15 @@ def quiet_ipython_profile() -> Path:
     about unencrypted local TCP (the kernels only talk to this process) kept out of the logs."""
     path = BUILD / "ipython"
     config = path / "profile_default" / "ipython_kernel_config.py"
-    if not config.exists():
+    # and no history database: each chapter's kernel lives for one run (a little less start-up)
+    wanted = 'c.IPKernelApp.log_level = "ERROR"\nc.HistoryManager.enabled = False\n'
+    if not config.exists() or config.read_text(encoding="utf-8") != wanted:
         config.parent.mkdir(parents=True, exist_ok=True)
-        config.write_text('c.IPKernelApp.log_level = "ERROR"\n', encoding="utf-8")
+        config.write_text(wanted, encoding="utf-8")
     return path
 
 
-def execution_cache() -> Path:
+def execution_cache(prune: bool = False) -> Path:
     """One jupyter-cache, at an absolute path, shared by every language and builder.
 
     jupyter-cache keys a notebook on its code cells only, so the path also carries a hash of
@@ -81,7 +83,7 @@ def execution_cache() -> Path:
         digest.update(path.read_bytes())
     key = digest.hexdigest()[:16]
     caches = BUILD / ".jupyter_cache"
-    if caches.exists():
+    if prune and caches.exists():  # the build drops stale caches; a test that only looks must not
         for old in caches.iterdir():
             if old.name != key:
                 shutil.rmtree(old, ignore_errors=True)
@@ -342,7 +344,7 @@ def cmd_build(args) -> None:
     if unknown:
         sys.exit(f"unknown language(s) {sorted(unknown)}; choose from {', '.join(LANGUAGES)}")
     sphinx_conf()
-    cache = execution_cache()
+    cache = execution_cache(prune=True)
     times = {}
 
     def build(lang):
@@ -380,8 +382,36 @@ def ensure_chromium() -> None:
     )
 
 
+COLAB_CONSTRAINTS = ROOT / "tests" / "colab-constraints.txt"
+
+
+def colab_venv() -> Path:
+    """The simulated Colab's environment (tests/test_colab_simulation.py): Colab's library versions in
+    a venv of their own, made once per version of tests/colab-constraints.txt and kept in _build/."""
+    digest = hashlib.sha256(COLAB_CONSTRAINTS.read_bytes() + sys.version.encode()).hexdigest()[:12]
+    venv = BUILD / f"colab-venv-{digest}"
+    done = venv / ".installed"
+    if done.exists():
+        return venv
+    for old in BUILD.glob("colab-venv-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    log = BUILD / "colab-venv.log"
+    with log.open("w", encoding="utf-8") as out:
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True, stdout=out, stderr=out)
+        python = venv / "bin" / "python"
+        subprocess.run(
+            [python, "-m", "pip", "install", "-q", "-r", COLAB_CONSTRAINTS], check=True, stdout=out, stderr=out
+        )
+    done.write_text(COLAB_CONSTRAINTS.read_text(encoding="utf-8"), encoding="utf-8")
+    return venv
+
+
 def cmd_test(args) -> None:
     ensure_chromium()
+    # Colab's versions install (from PyPI, a few minutes) while the lint, the package tests and the
+    # build run; the Colab simulation waits for them
+    colab = ThreadPoolExecutor(max_workers=1).submit(colab_venv)
     linted = ["code", "scripts", "tests", "_ext"]
     run([sys.executable, "-m", "ruff", "check", *linted])
     run([sys.executable, "-m", "ruff", "format", "--check", *linted])
@@ -395,6 +425,10 @@ def cmd_test(args) -> None:
     claims = "tests/test_supported_platforms.py"
     run([sys.executable, "-m", "pytest", "-q", claims], env=environment())
     cmd_build(argparse.Namespace(lang=None))
+    try:
+        colab.result()
+    except subprocess.CalledProcessError:
+        sys.exit(f"installing Colab's versions failed: see {BUILD / 'colab-venv.log'}")
     run([sys.executable, "-m", "pytest", "-q", "--durations=25", "tests", f"--ignore={claims}"], env=environment())
 
 

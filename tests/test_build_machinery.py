@@ -32,6 +32,8 @@ def test_changing_rnnbook_gives_a_fresh_execution_cache(copy_of_inputs):
         f.write("\n# a change\n")
     second = book.execution_cache()
     assert second != first
+    assert first.exists(), "only the build prunes: a test that reads the cache must not delete the build's"
+    assert book.execution_cache(prune=True) == second
     assert not first.exists(), "the stale cache must be removed so its outputs cannot be published"
 
 

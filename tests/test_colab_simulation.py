@@ -10,12 +10,12 @@ import ast
 import json
 import re
 import subprocess
-import sys
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import book
 from conftest import ROOT, SITE, TRANSLATIONS, notebook_pages
 
 CONSTRAINTS = ROOT / "tests" / "colab-constraints.txt"
@@ -35,10 +35,9 @@ SCRIPTS = {"ru": r"[а-яё]", "zh_CN": r"[\u4e00-\u9fff]", "ja": r"[\u3040-\u30
 def colab(tmp_path_factory):
     """A kernel with what Colab has, a stand-in google.colab, and no rnnbook."""
     tmp_path = tmp_path_factory.mktemp("colab")
-    venv = tmp_path / "colab-venv"
-    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-    python = venv / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "-q", "-r", CONSTRAINTS], check=True)
+    python = book.colab_venv() / "bin" / "python"  # kept between runs; ./book test makes it during the build
+    # a notebook's setup cell installed rnnbook there in an earlier run: Colab starts without it
+    subprocess.run([python, "-m", "pip", "uninstall", "-q", "-y", "rnnbook"], check=True, capture_output=True)
     assert subprocess.run([python, "-c", "import rnnbook"], capture_output=True).returncode != 0
 
     stand_in = tmp_path / "stand-in" / "google" / "colab"
@@ -87,7 +86,8 @@ def run_on_colab(colab, notebook, monkeypatch, then=None):
     where = subprocess.run(
         [python, "-c", "import rnnbook; print(rnnbook.__file__)"], capture_output=True, text=True, check=True
     ).stdout
-    assert str(tmp_path) in where, f"rnnbook was not installed into the Colab environment: {where}"
+    venv = python.parent.parent
+    assert where.startswith(str(venv)), f"rnnbook was not installed into the Colab environment {venv}: {where}"
     after = subprocess.run([python, "-c", VERSIONS], capture_output=True, text=True, check=True).stdout
     assert after == versions, f"the setup cell changed Colab's frameworks: {versions} -> {after}"
     assert not nb.cells[0].get("outputs"), f"the setup cell is not quiet: {nb.cells[0]['outputs']}"

@@ -89,7 +89,21 @@ def seed_everything(seed: int = 42) -> None:
         import torch
 
         torch.manual_seed(seed)
+        _torch_deterministic(torch)
+
+
+def _torch_deterministic(torch) -> None:
+    """``torch.use_deterministic_algorithms(True)``, without its 2 s import of the compiler.
+
+    The public call also sets a flag of TorchInductor, PyTorch's compiler, and so imports it (about
+    2 s on two cores, in every chapter). The book never compiles a model, so where the compiler is
+    not loaded yet the same switch is thrown directly; once it is loaded, the public call is cheap.
+    """
+    switch = getattr(torch._C, "_set_deterministic_algorithms", None)
+    if switch is None or "torch._inductor" in sys.modules:
         torch.use_deterministic_algorithms(True)
+    else:
+        switch(True, warn_only=False)
 
 
 def count_params_torch(module) -> int:

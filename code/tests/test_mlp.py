@@ -120,6 +120,22 @@ def test_seed_everything_makes_keras_and_torch_repeatable():
         np.testing.assert_array_equal(a, b)
 
 
+def test_seed_everything_turns_on_torchs_deterministic_algorithms_without_loading_its_compiler():
+    """The switch torch.use_deterministic_algorithms throws, without the 2 s import of TorchInductor."""
+    needs("torch")
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, torch, rnnbook\n"
+        "assert not torch.are_deterministic_algorithms_enabled()\n"
+        "rnnbook.seed_everything(0)\n"
+        "print(torch.are_deterministic_algorithms_enabled(), 'torch._inductor' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "False"], out
+
+
 def test_glue_stores_numpy_scalars_as_plain_numbers(monkeypatch):
     myst_nb = needs("myst_nb")
     stored = {}
