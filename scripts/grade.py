@@ -38,7 +38,19 @@ SITE = ROOT / "_build" / "html"
 LANGUAGES = ("en", "ru", "zh_CN", "ja")
 KERNEL_NAME = "hidden-state-grader"
 KERNEL_ENV = {"RNNBOOK_STRICT": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
-STRICT_AGAIN = 'import os\n\nos.environ["RNNBOOK_STRICT"] = "1"  # graded: a ✗ is a failed test\n'
+# Run before each check cell (nbgrader restores locked cells from the source): strict mode on again, and the
+# checkers reloaded as shipped (their helpers first), so that an answer cell that set RNNBOOK_STRICT=0 or
+# replaced a checker (`ch02.check_rnn_step = lambda f: True`) changes nothing.
+STRICT_AGAIN = """\
+import importlib, os, sys
+
+import rnnbook.exercises
+
+os.environ["RNNBOOK_STRICT"] = "1"  # graded: a ✗ is a failed test
+importlib.reload(sys.modules["rnnbook.exercises._report"])
+for _name in sorted(m for m in sys.modules if m.startswith("rnnbook.exercises.ch")):
+    importlib.reload(sys.modules[_name])
+"""
 
 NBGRADER_STUDENT = "student"  # every submission has a course directory of its own: nbgrader never sees real ids
 CELL_TIMEOUT = 180.0  # seconds per cell; the book's longest takes well under a minute

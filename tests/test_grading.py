@@ -81,7 +81,9 @@ def graded(site, tmp_path_factory):
     # in Russian: a wrong counter, a stub left as it was, and a check cell "fixed" to pass (nbgrader restores it)
     # and an answer cell that turns strict mode off, hoping a ✗ then passes (each check cell turns it on again)
     cheat = 'import os\n\nos.environ["RNNBOOK_STRICT"] = "0"\nW_xh = 1.0\nW_hh = 1.0\nb_h = 0.0'
-    wrong = {**ru, "2.3": cheat, "2.4": "def stack(W_xh, W_hh):\n    ..."}
+    # ... and a stub whose cell replaces its checker with one that always passes (the grader reloads the checkers)
+    patched = "from rnnbook.exercises import ch02\n\nch02.check_stacked_weights = lambda f: True\n\n\n"
+    wrong = {**ru, "2.3": cheat, "2.4": patched + "def stack(W_xh, W_hh):\n    ..."}
     boris = student_notebook("ru", wrong, checks={"2.4": 'print("✓")'})
     (submissions / "boris.ipynb").write_text(boris, encoding="utf-8")
     # a crash in the answer to 2.2, in a student folder with a notebook of any name
