@@ -1,5 +1,7 @@
 """The NumPy MLP against real Keras Dense and torch nn.Linear layers."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -109,15 +111,28 @@ def test_bad_input_is_rejected_with_a_teaching_message(call, message):
 
 
 def test_seed_everything_makes_keras_and_torch_repeatable():
-    def draw():
-        rnnbook.seed_everything(7)
-        layer = keras.layers.Dense(2)
-        layer.build((None, 3))
-        return layer.get_weights()[0], torch.nn.Linear(3, 2).weight.detach().numpy().copy(), np.random.rand(2)
+    """As in a notebook: a fresh process (a kernel) seeds and draws, then runs the same cell again.
 
-    first, second = draw(), draw()
-    for a, b in zip(first, second, strict=False):
-        np.testing.assert_array_equal(a, b)
+    In a fresh process, because this test process has drawn from Keras' global seed generator before
+    (other tests), which a reader's kernel has not."""
+    needs("keras")
+    needs("torch")
+    import subprocess
+    import sys
+
+    code = (
+        "import json, keras, numpy as np, torch, rnnbook\n"
+        "def draw():\n"
+        "    rnnbook.seed_everything(7)\n"
+        "    layer = keras.layers.Dense(2)\n"
+        "    layer.build((None, 3))\n"
+        "    arrays = (layer.get_weights()[0], torch.nn.Linear(3, 2).weight.detach().numpy(), np.random.rand(2))\n"
+        "    return [a.tolist() for a in arrays]\n"
+        "print(json.dumps([draw(), draw()]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    first, second = json.loads(out.strip().splitlines()[-1])
+    assert first == second, "the same cell run twice after seed_everything drew different numbers"
 
 
 def test_seed_everything_turns_on_torchs_deterministic_algorithms_without_loading_its_compiler():
