@@ -124,7 +124,8 @@ def sphinx(builder: str, lang: str, outdir: Path, *extra: str, strict: bool = Tr
     cmd += ["-d", BUILD / "doctrees" / f"{builder}-{lang}", "-D", f"language={lang}", *extra, ".", outdir]
     # One execution serves four languages: the chapters' kernels print rnnbook's messages in every
     # language at once, and each language's build keeps its own (_ext/hidden_state.py).
-    env = {**environment(), "RNNBOOK_ALL_LANGUAGES": "1"}
+    # RNNBOOK_BUILD: rnnbook.glue_figure glues figures for the pages instead of showing them in the cell
+    env = {**environment(), "RNNBOOK_ALL_LANGUAGES": "1", "RNNBOOK_BUILD": "1"}
     env.pop("RNNBOOK_LANG", None)
     run(cmd, env=env)
 

@@ -136,6 +136,10 @@ def test_every_chapter_runs_with_colabs_versions_and_its_exercises_show_crosses(
     assert len(verdicts) == len(solutions) and all(v.startswith("✓") for v in verdicts), verdicts
     checks = [c for c in nb.cells[-len(part) :] if "check" in c.metadata.get("tags", [])]
     assert checks and all(text_of(c).startswith("✗") for c in checks), [text_of(c)[:80] for c in checks]
+    # outside the site's build every figure shows under the cell that draws it
+    drawing = [c for c in nb.cells if c.cell_type == "code" and "glue_figure(" in c.source]
+    blank = [c.source[:60] for c in drawing if not any("image/png" in o.get("data", {}) for o in c.outputs)]
+    assert not blank, f"cells whose figure does not show: {blank}"
 
 
 @pytest.mark.parametrize("lang", TRANSLATIONS)

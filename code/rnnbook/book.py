@@ -43,12 +43,16 @@ class _Text:
         printer.text(self.text)
 
 
+BUILD_VARIABLE = "RNNBOOK_BUILD"
+"""Set to ``1`` by the book's build (``./book build``) in the kernels that run the chapters."""
+
+
 def glue_figure(name: str, fig) -> None:
-    """Store a matplotlib figure for a ``{glue:figure}`` directive, or show it where myst-nb is absent.
+    """Store a matplotlib figure for a ``{glue:figure}`` directive in the book's build, or show it.
 
     On the site the figure appears where the text places it, with a translated caption and alt
-    text; in Colab or plain Jupyter it is shown under the cell. Either way it is then closed, so
-    the inline backend does not show it a second time.
+    text. Everywhere else (Colab, JupyterHub, a local Jupyter, with or without myst-nb) it is shown
+    under the cell. Either way it is then closed, so the inline backend does not show it a second time.
     """
     import matplotlib.pyplot as plt
 
@@ -59,11 +63,13 @@ def glue_figure(name: str, fig) -> None:
     try:
         from myst_nb import glue as _glue
     except ImportError:
+        _glue = None
+    if _glue is not None and os.environ.get(BUILD_VARIABLE) == "1":
+        _glue(name, fig, display=False)
+    else:
         from IPython.display import display
 
         display(fig)
-    else:
-        _glue(name, fig, display=False)
     plt.close(fig)
 
 

@@ -151,6 +151,29 @@ def test_seed_everything_turns_on_torchs_deterministic_algorithms_without_loadin
     assert out.split() == ["True", "False"], out
 
 
+@pytest.mark.parametrize("building", [False, True])
+def test_glue_figure_shows_the_figure_everywhere_but_in_the_books_build(monkeypatch, building):
+    """A reader's Jupyter may have myst-nb installed: the figure must still appear under the cell."""
+    myst_nb = needs("myst_nb")
+    import IPython.display
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    glued, shown = [], []
+    monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: glued.append((name, display)))
+    monkeypatch.setattr(IPython.display, "display", lambda value: shown.append(value))
+    if building:
+        monkeypatch.setenv("RNNBOOK_BUILD", "1")
+    else:
+        monkeypatch.delenv("RNNBOOK_BUILD", raising=False)
+    fig, _ = plt.subplots()
+    rnnbook.glue_figure("fig_x", fig)
+    assert (glued, shown) == (([("fig_x", False)], []) if building else ([], [fig]))
+    assert not plt.fignum_exists(fig.number), "the figure must be closed, or the inline backend shows it again"
+
+
 def test_glue_stores_numpy_scalars_as_plain_numbers(monkeypatch):
     myst_nb = needs("myst_nb")
     stored = {}
