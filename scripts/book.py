@@ -186,8 +186,7 @@ def finish_notebook(source: Path, target: Path, spec: str, lang: str = "en", pag
         if cell["cell_type"] == "markdown":
             # {glue:figure} arrives as an inline image whose alt text is its own data URI; the
             # code cell above draws the figure when the notebook runs, so keep only the caption.
-            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            cell["source"] = DATA_IMAGE.sub("", text)
+            cell["source"] = DATA_IMAGE.sub("", notebooks.cell_source(cell))
     nb["cells"].insert(0, setup)
     for i, cell in enumerate(nb["cells"][1:], start=1):
         cell.setdefault("id", f"cell-{i}")

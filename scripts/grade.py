@@ -33,6 +33,8 @@ from pathlib import Path
 
 import nbformat
 
+from notebooks import EXERCISES_SUFFIX  # scripts/notebooks.py, which writes the student notebooks
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 LANGUAGES = ("en", "ru", "zh_CN", "ja")
@@ -284,7 +286,7 @@ def _page_of(nb: nbformat.NotebookNode, sources: dict[str, list[str]]) -> str | 
 
 def _source_notebook(site: Path, page: str, lang: str) -> Path | None:
     for candidate_lang in (lang, "en"):
-        path = site / candidate_lang / "notebooks" / f"{page}-exercises.ipynb"
+        path = site / candidate_lang / "notebooks" / f"{page}{EXERCISES_SUFFIX}.ipynb"
         if path.exists():
             return path
     return None
@@ -307,9 +309,9 @@ def _number_key(number: str) -> tuple:
 def _all_pages(site: Path) -> dict[str, list[str]]:
     """Every chapter with a student notebook in the site, with its graded cells' ids (to recognise a notebook)."""
     pages = {}
-    for path in sorted(site.glob("*/notebooks/**/*-exercises.ipynb")):
+    for path in sorted(site.glob(f"*/notebooks/**/*{EXERCISES_SUFFIX}.ipynb")):
         page = path.relative_to(site / path.relative_to(site).parts[0] / "notebooks").as_posix()
-        page = page.removesuffix("-exercises.ipynb")
+        page = page.removesuffix(f"{EXERCISES_SUFFIX}.ipynb")
         if page in pages:
             continue
         try:

@@ -31,13 +31,13 @@ SOLUTION_HEADING = re.compile(r"^## \[(?P<title>.+)\]\(#(?P<label>[\w-]+)\)\s*$"
 CHECK_CALL = re.compile(r"^ch\d\d$")
 
 
-def _source(cell: dict) -> str:
+def cell_source(cell: dict) -> str:
     source = cell["source"]
     return "".join(source) if isinstance(source, list) else source
 
 
 def _first_line(cell: dict) -> str:
-    return _source(cell).split("\n", 1)[0]
+    return cell_source(cell).split("\n", 1)[0]
 
 
 def _markdown(source: str, cell_id: str, metadata: dict | None = None) -> dict:
@@ -170,7 +170,7 @@ def split(nb: dict, exercise_format: str, lang: str, page: str) -> tuple[dict, d
         found = exercise.match(head)
         if found:
             number = found["number"]
-            cell = {**cell, "source": "#" + _source(cell)}  # "### Exercise 3.2": a section of "Exercises"
+            cell = {**cell, "source": "#" + cell_source(cell)}  # "### Exercise 3.2": a section of "Exercises"
             full_cells.append(cell)
             student_cells.append(cell)
             i += 1
@@ -196,7 +196,7 @@ def split(nb: dict, exercise_format: str, lang: str, page: str) -> tuple[dict, d
         )
         collapsed.append(heading_id)
         hidden = {"jupyter": {"source_hidden": True}, "tags": ["solution"]}
-        rest = _source(cell).split("\n", 1)[1].strip() if "\n" in _source(cell) else ""
+        rest = cell_source(cell).split("\n", 1)[1].strip() if "\n" in cell_source(cell) else ""
         if rest:
             full_cells.append(_markdown(rest, f"{heading_id}-text", copy.deepcopy(hidden)))
         code = []
@@ -207,7 +207,7 @@ def split(nb: dict, exercise_format: str, lang: str, page: str) -> tuple[dict, d
             body["id"] = f"{heading_id}-{k}"
             full_cells.append(body)
             if body["cell_type"] == "code":
-                code.append(_source(body))
+                code.append(cell_source(body))
         answer, check = stub(code)
         about = {"exercise": label, "number": number}
         nbgrader = {"schema_version": 3, "task": False}

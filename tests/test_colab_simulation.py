@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 import book
 from conftest import ROOT, SITE, TRANSLATIONS, notebook_pages
 
-CONSTRAINTS = ROOT / "tests" / "colab-constraints.txt"
+CONSTRAINTS = book.COLAB_CONSTRAINTS
 VERSIONS = "import keras, numpy, tensorflow; print(keras.__version__, numpy.__version__, tensorflow.__version__)"
 
 

@@ -428,6 +428,22 @@ def _too_slow() -> str:
     return tr("the training must end within the time limit: fewer epochs, larger batches or a smaller network")
 
 
+def _call_trainer(fit, signature: str, args, convert=None, context: str = ""):
+    """Call the reader's training function as every training checker does: under
+    :data:`_report.TRAINING_TIME_LIMIT`, with the hint for a slow one and the float32 hint for an error;
+    its result goes through ``convert`` (default: :func:`_to_predictor`)."""
+    return call_reader(
+        fit,
+        signature,
+        args,
+        convert=convert or _to_predictor,
+        context=context,
+        explain=_explain_training,
+        limit=_report.TRAINING_TIME_LIMIT,
+        slow=_too_slow(),
+    )
+
+
 def _explain_training(exc: Exception) -> str | None:
     text = str(exc)
     if "Double" in text or "dtype" in text:
@@ -552,16 +568,7 @@ def check_trained_rnn(fit, seed: int | None = None, steps: int = 10, longer: int
         teacher = _Teacher(rng, features, outputs)
         x = rng.normal(size=(_SEQUENCES, steps, features)).astype(np.float32)
         y = teacher(x).astype(np.float32)
-        predict = call_reader(
-            fit,
-            "fit_rnn(x, y)",
-            (x.copy(), y.copy()),
-            convert=_to_predictor,
-            context=case,
-            explain=_explain_training,
-            limit=_report.TRAINING_TIME_LIMIT,
-            slow=_too_slow(),
-        )
+        predict = _call_trainer(fit, "fit_rnn(x, y)", (x.copy(), y.copy()), context=case)
         fresh = rng.normal(size=(_SEQUENCES, steps, features)).astype(np.float32)
         long_x = rng.normal(size=(_SEQUENCES, longer, features)).astype(np.float32)
         expected = teacher(fresh)

@@ -10,9 +10,7 @@ import operator
 
 import numpy as np
 
-from rnnbook.exercises import _report
 from rnnbook.exercises._report import (
-    call_reader,
     checker,
     close,
     first_match,
@@ -25,15 +23,13 @@ from rnnbook.exercises._report import (
 from rnnbook.exercises.ch03 import (
     _SEQUENCES,
     GOOD_R2,
+    _call_trainer,
     _explain_length,
-    _explain_training,
     _last_step_only,
     _predictions,
     _r2,
     _score_on,
     _Teacher,
-    _to_predictor,
-    _too_slow,
     _weak_fit_hint,
 )
 from rnnbook.i18n import tr
@@ -388,16 +384,7 @@ def check_padded_training(fit, seed: int | None = None, longest: int = 12, padde
         teacher = _Teacher(rng, features, outputs)
         x, lengths = _padded(rng, features, longest, longest)
         y = teacher(x, lengths).astype(np.float32)
-        predict = call_reader(
-            fit,
-            "fit_padded(x, y)",
-            (x.copy(), y.copy()),
-            convert=_to_predictor,
-            context=case,
-            explain=_explain_training,
-            limit=_report.TRAINING_TIME_LIMIT,
-            slow=_too_slow(),
-        )
+        predict = _call_trainer(fit, "fit_padded(x, y)", (x.copy(), y.copy()), context=case)
         fresh, fresh_lengths = _padded(rng, features, longest, padded_to)
         expected = teacher(fresh, fresh_lengths)
         got = _predictions(predict, fresh[:, :longest], outputs, case)

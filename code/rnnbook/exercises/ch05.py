@@ -20,7 +20,7 @@ from rnnbook.exercises._report import (
     to_number,
 )
 from rnnbook.exercises.ch01 import _int_answer, _known_mistake
-from rnnbook.exercises.ch03 import _explain_training, _too_slow
+from rnnbook.exercises.ch03 import _call_trainer
 from rnnbook.forecasting import mase, num_windows, recursive_forecast
 from rnnbook.i18n import tr
 
@@ -412,15 +412,7 @@ def check_forecaster(make_forecaster, seed: int | None = None, train: int = 300,
     """
     rng = np.random.default_rng(seed)
     series = _seasonal_series(rng, train + held_out)
-    forecast = call_reader(
-        make_forecaster,
-        "make_forecaster(train)",
-        (series[:train].copy(),),
-        convert=_to_forecaster,
-        explain=_explain_training,
-        limit=_report.TRAINING_TIME_LIMIT,
-        slow=_too_slow(),
-    )
+    forecast = _call_trainer(make_forecaster, "make_forecaster(train)", (series[:train].copy(),), _to_forecaster)
     context = tr("forecasting the {count} values after the training part", count=held_out)
     values = run_reader(
         lambda: _forecast_each_step(forecast, series, train),
