@@ -531,6 +531,7 @@ def cmd_bench(args) -> None:
     import tempfile
     import threading
 
+    ensure_chromium()  # the page weights are measured in Chromium
     os.environ.update(environment())  # the chapters run in kernels started from this process
     rows = []
 
@@ -579,8 +580,11 @@ def cmd_bench(args) -> None:
             rows[-1] = (*rows[-1][:3], "OVER")
 
         site = copy / "_build" / "html"
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-        handler.log_message = lambda *a: None
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):  # one line per request would bury the table
+                pass
+
+        handler = functools.partial(Quiet, directory=str(site))
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{httpd.server_address[1]}"
