@@ -580,6 +580,7 @@ def cmd_bench(args) -> None:
             rows[-1] = (*rows[-1][:3], "OVER")
 
         site = copy / "_build" / "html"
+
         class Quiet(http.server.SimpleHTTPRequestHandler):
             def log_message(self, *args):  # one line per request would bury the table
                 pass
