@@ -17,6 +17,11 @@
   glued numbers follow the language's conventions; the theme's buttons speak it too.
 - MathJax is served from the site itself (from the pinned PyPI package sphinx-mathjax-offline),
   so pages typeset math offline and make no third-party request.
+
+Several of these rely on private or version-specific behaviour of pinned packages; every such patch
+is listed in ``UPSTREAM_PATCHES`` below, with the version it was written against, and
+tests/test_upstream_patches.py fails when an installed version differs or the behaviour it relies
+on has changed.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import shutil
 from importlib import metadata
 from os import path
 from pathlib import Path, PurePosixPath
+from typing import ClassVar, NamedTuple
 
 from docutils import nodes
 from docutils.parsers.rst.directives.images import Figure
@@ -47,6 +53,116 @@ EXERCISES_SUFFIX = "-exercises"  # the student notebook: <page>-exercises.ipynb 
 MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions")
 
 
+# --- Patches that rely on the exact version of an upstream package --------------------------------
+
+
+class UpstreamPatch(NamedTuple):
+    """A piece of the book that relies on private or version-specific behaviour of a package."""
+
+    distribution: str  # as in requirements.txt
+    version: str  # the exact version the patch was written (and tested) against
+    name: str  # quoted as 'upstream patch "<name>"' in the comments at the patch's sites
+    revisit: str  # what to check again when the package is upgraded
+
+
+UPSTREAM_PATCHES: tuple[UpstreamPatch, ...] = (
+    UpstreamPatch(
+        "myst-nb",
+        "1.4.0",
+        "glue-in-translations",
+        "TranslatedNbGlueDomain, TranslatedPasteRoleAny/TextRole and GlueFigure subclass myst-nb's "
+        "private glue classes (myst_nb.ext.glue.roles, .directives, .domain, .utils; "
+        "myst_nb.core.variables.RetrievalError) and replace its 'glue' domain: check the import "
+        "paths and NbGlueDomain's role and directive names; drop the roles if myst-nb resolves "
+        "glue in translated paragraphs itself.",
+    ),
+    UpstreamPatch(
+        "myst-nb",
+        "1.4.0",
+        "localised-glued-numbers",
+        "LocaliseGluedNumbers (post-transform priority 6) must run after myst-nb's "
+        "ReplacePendingGlueReferences (5) and finds glued text as inline nodes of class "
+        "'pasted-text'.",
+    ),
+    UpstreamPatch(
+        "sphinx-external-toc",
+        "1.1.0",
+        "toc-captions",
+        "TranslateTocCaptions (transform priority 150) assumes InsertToctrees adds the toctrees at "
+        "priority 100, after Sphinx's i18n transform (20), with the English caption in "
+        "'rawcaption'.",
+    ),
+    UpstreamPatch(
+        "sphinx",
+        "7.4.7",
+        "untranslated-display-math",
+        "KeepDisplayMathUntranslated (transform priority 10) must run before Sphinx's i18n Locale transform (20).",
+    ),
+    UpstreamPatch(
+        "sphinx",
+        "7.4.7",
+        "cjk-search",
+        "search_scorer.js restates the default Scorer of Sphinx's searchtools.js; "
+        "cjk_query_splitter.js replaces its splitQuery and reads Search._index.terms/.titleterms; "
+        "SearchChinese loads the jieba user dictionary from html_search_options['dict'].",
+    ),
+    UpstreamPatch(
+        "sphinx-exercise",
+        "1.2.1",
+        "exercise-numbers-and-titles",
+        "TitleSolutionsInTheReadersLanguage (post-transform priority 25) must run after "
+        "ResolveTitlesInSolutions (21) and ResolveLinkTextToSolutions (22) and reads "
+        "env.sphinx_exercise_registry; on_config_inited (config-inited, 600) must run after "
+        "init_numfig (500), which sets numfig_format['exercise'].",
+    ),
+    UpstreamPatch(
+        "sphinx-togglebutton",
+        "0.4.5",
+        "toggle-hints",
+        "translate_toggle_hints (config-inited, 400) must run before initialize_js_assets (500) "
+        "writes togglebutton_hint and togglebutton_hint_hide into the page.",
+    ),
+    UpstreamPatch(
+        "sphinx-book-theme",
+        "1.3.0",
+        "header-buttons",
+        "translate_theme (html-page-context, 900) edits context['header_buttons'] after "
+        "add_header_buttons (501) built them: HEADER_TOOLTIPS and 'download-source-button' must "
+        "be the theme's button labels and tooltip messages; theme_search_bar_text its search box.",
+    ),
+    UpstreamPatch(
+        "sphinx-book-theme",
+        "1.3.0",
+        "template-overrides",
+        "_templates/layout.html and hs-sidebar-nav.html replace the theme's aria-labels "
+        '(<nav aria-label="Page">, aria-label="Main"); toggle-primary-sidebar.html and '
+        "toggle-secondary-sidebar.html are copies of the theme's with translated tooltips.",
+    ),
+    UpstreamPatch(
+        "sphinx-mathjax-offline",
+        "0.0.2",
+        "offline-mathjax",
+        "mathjax_source() finds MathJax in the distribution's data directory "
+        "sphinx-mathjax-offline/static/mathjax; copy_mathjax copies MATHJAX_FILES from it.",
+    ),
+    UpstreamPatch(
+        "pydata-sphinx-theme",
+        "0.17.1",
+        "webpack-macros-without-fontawesome",
+        "_templates/static/webpack-macros.html is the theme's static/webpack-macros.html without "
+        "the fontawesome.js <script> and with the theme's ?digest=: copy the new file and remove "
+        "that line again.",
+    ),
+    UpstreamPatch(
+        "pydata-sphinx-theme",
+        "0.17.1",
+        "default-mode",
+        "on_html_page_context replaces an empty default_mode (which the theme's layout.html writes "
+        "into the page, and its script rejects) by 'auto'.",
+    ),
+)
+
+
 def notebook_pages(env) -> set[str]:
     """Pages that are notebooks (they have code cells) and so get a generated .ipynb."""
     return {doc for doc in env.found_docs if doc.startswith("chapters/") and "appendix" not in doc}
@@ -61,14 +177,33 @@ def _language_entry(config) -> dict:
     return languages[lang]
 
 
-def glossary_terms(srcdir: str, column: int) -> list[str]:
-    """The terms in one language column of the glossary table (0 = English)."""
+def github_repo(config) -> str:
+    """owner/name, from Jupyter Book's repository.url (html_theme_options' repository_url): the one
+    place that names the repository."""
+    url = config.html_theme_options.get("repository_url", "")
+    prefix = "https://github.com/"
+    if not url.startswith(prefix):
+        raise ValueError(f"_config.yml's repository.url should be {prefix}OWNER/NAME, not {url!r}")
+    return url.removeprefix(prefix).strip("/")
+
+
+def glossary_terms(srcdir: str, language_name: str) -> list[str]:
+    """The terms in one language's column of the glossary table, found by its header (the
+    language's ``name`` in hs_languages), whatever the number and order of the columns."""
     text = (Path(srcdir) / "chapters" / "appendix-glossary.md").read_text(encoding="utf-8")
-    terms = []
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 5 and not set(cells[0]) <= set("-: ") and cells[0] != "English":
-            terms.append(cells[column].split("（")[0].strip())
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in text.splitlines()
+        if line.lstrip().startswith("|")
+    ]
+    if not rows or language_name not in rows[0]:
+        raise ValueError(f"the glossary table has no column {language_name!r}; its header is {rows[:1]}")
+    column = rows[0].index(language_name)
+    terms = [
+        row[column].split("（")[0].strip()
+        for row in rows[1:]
+        if len(row) == len(rows[0]) and not set(row[0]) <= set("-: ")
+    ]
     return [t for t in terms if t]
 
 
@@ -78,11 +213,14 @@ def chinese_search_dictionary(app, config) -> None:
     app.add_search_language(SearchChineseByIndexTerms)
     path = Path(app.doctreedir) / "jieba-glossary.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{term} 100000 n\n" for term in glossary_terms(app.srcdir, 2)), encoding="utf-8")
+    terms = glossary_terms(app.srcdir, config.hs_languages["zh_CN"]["name"])
+    path.write_text("".join(f"{term} 100000 n\n" for term in terms), encoding="utf-8")
     config.html_search_options = {**(config.html_search_options or {}), "dict": str(path)}
 
 
 # The browser cuts a Chinese or Japanese query by longest match against the index's own terms.
+# Upstream patch "cjk-search" (UPSTREAM_PATCHES): the splitter and the scorer are written for
+# Sphinx's searchtools.js.
 CJK_QUERY_SPLITTER = (Path(__file__).parent / "cjk_query_splitter.js").read_text(encoding="utf-8")
 
 
@@ -108,7 +246,7 @@ class SearchJapaneseWithGlossary(SearchJapanese):
 def on_config_inited(app, config) -> None:
     chinese_search_dictionary(app, config)
     if config.language == "ja":
-        SearchJapaneseWithGlossary.terms = tuple(glossary_terms(app.srcdir, 3))
+        SearchJapaneseWithGlossary.terms = tuple(glossary_terms(app.srcdir, app.config.hs_languages["ja"]["name"]))
         app.add_search_language(SearchJapaneseWithGlossary)
     entry = _language_entry(config)
     config.html_title = entry["title"]
@@ -116,18 +254,21 @@ def on_config_inited(app, config) -> None:
     config.author = entry["author"]
     # sphinx-exercise sets "Exercise %s" from its own catalogue (練習 in Japanese, where the book
     # says 演習); the label is the book's, per language, and numbers are per chapter (3.2).
+    # Upstream patch "exercise-numbers-and-titles" (UPSTREAM_PATCHES).
     config.numfig_format = {**(config.numfig_format or {}), "exercise": entry["exercise"]}
     options = dict(config.html_theme_options or {})
     options["article_header_end"] = ["hs-notebook-buttons.html", "article-header-buttons.html"]
     config.html_theme_options = options
     config.mathjax_path = "mathjax/tex-chtml.js"
+    # upstream patch "cjk-search" (UPSTREAM_PATCHES)
     config.html_search_scorer = str(Path(__file__).parent / "search_scorer.js")
     config.html_favicon = "_static/favicon.svg"
 
 
 def translate_toggle_hints(app, config) -> None:
     """sphinx-togglebutton's "Click to show/hide" from the book's catalogue (it has no Japanese);
-    runs before the extension writes them into the page (config-inited, priority 500)."""
+    runs before the extension writes them into the page (config-inited, priority 500).
+    Upstream patch "toggle-hints" (UPSTREAM_PATCHES)."""
     from sphinx.locale import get_translation
 
     translate = get_translation("sphinx")
@@ -136,6 +277,8 @@ def translate_toggle_hints(app, config) -> None:
 
 
 def mathjax_source() -> Path:
+    """Where sphinx-mathjax-offline installs MathJax. Upstream patch "offline-mathjax"
+    (UPSTREAM_PATCHES): the package's data layout, not an API."""
     dist = metadata.distribution("sphinx-mathjax-offline")
     return Path(dist.locate_file("sphinx-mathjax-offline/static/mathjax"))
 
@@ -170,7 +313,8 @@ def on_html_page_context(app, pagename, templatename, context, doctree) -> None:
     ]
     entry = _language_entry(config)
     context["hs_labels"] = entry
-    context["default_mode"] = context.get("default_mode") or "auto"  # "" makes the theme log an error
+    # "" makes the theme log an error; upstream patch "default-mode" (UPSTREAM_PATCHES)
+    context["default_mode"] = context.get("default_mode") or "auto"
     if pagename in notebook_pages(app.env):
         to_lang_root = "../" * depth
         context["hs_download_url"] = f"{to_lang_root}{NOTEBOOK_DIR}/{pagename}.ipynb"
@@ -183,15 +327,34 @@ def on_html_page_context(app, pagename, templatename, context, doctree) -> None:
 def colab_url(config, lang: str, pagename: str) -> str:
     """Colab opens notebooks straight from a GitHub branch."""
     path = PurePosixPath(lang) / f"{pagename}.ipynb"
-    return f"https://colab.research.google.com/github/{config.hs_github_repo}/blob/{config.hs_notebooks_branch}/{path}"
+    return f"https://colab.research.google.com/github/{github_repo(config)}/blob/{config.hs_notebooks_branch}/{path}"
+
+
+# --- myst-nb's glue in translated paragraphs -------------------------------------------------------
+# Upstream patch "glue-in-translations" (UPSTREAM_PATCHES): subclasses of myst-nb's private glue
+# classes, in a domain that replaces myst-nb's 'glue' domain; myst-nb's own classes stay unchanged.
 
 
 class _TranslatedGlue:
-    """Resolve ``{glue}`` in a translated paragraph through a reference to the current page.
+    """Glue roles that also work in translated paragraphs.
 
-    Sphinx parses each translated message as a small document of its own, which has no notebook
-    attached, so myst-nb's roles cannot find the glued values there. A ``page::key`` reference is
-    resolved after reading, from the values myst-nb saved for the page, and so works in any language.
+    **Bug** (myst-nb 1.4.0 with Sphinx 7.4, any ``language`` that has a gettext catalogue): a
+    ``{glue}``, ``{glue:}``, ``{glue:any}`` or ``{glue:text}`` role in a paragraph whose
+    translation comes from the catalogue fails with ``No key 'x' found in glue data for this
+    document. [mystnb.glue]``, and the translated page misses the value. The same role in the
+    untranslated page works.
+
+    **Cause**: Sphinx's i18n transform (``sphinx.transforms.i18n.Locale``) parses every translated
+    message as a separate small document (``publish_msgstr``, source ``<path>:<line>:<translated>``).
+    myst-nb's parser reads such a message as plain MyST Markdown, with no notebook attached, so the
+    small document has no ``nb_renderer`` and ``retrieve_glue_data`` finds no glue data in it.
+
+    **Fix**: when the document has no ``nb_renderer`` and the role's text is not already a
+    ``path::key`` reference, refer to the current page explicitly (``<page file>::key``). The role
+    then creates a ``PendingGlueReference``, which ``ReplacePendingGlueReferences`` resolves after
+    reading from the glue data myst-nb saved for the page, exactly as for a reference to another
+    notebook; so the same source works in every language. Upstream, the same fallback fits at the
+    start of ``PasteRoleAny.run`` and ``PasteTextRole.run``.
     """
 
     def run(self):
@@ -203,10 +366,12 @@ class _TranslatedGlue:
 
 
 class TranslatedPasteRoleAny(_TranslatedGlue, glue_roles.PasteRoleAny):
-    pass
+    """``{glue}``, ``{glue:}`` and ``{glue:any}``, also in translated paragraphs."""
 
 
 class TranslatedPasteTextRole(_TranslatedGlue, glue_roles.PasteTextRole):
+    """``{glue:text}``, also in translated paragraphs."""
+
     def run(self):
         # `page::key` without a format would be read as key `page:` with format `key`
         if "nb_renderer" not in self.document and ":" not in self.text:
@@ -240,9 +405,32 @@ class GlueFigure(PasteFigureDirective):
         return super().run()
 
 
+class TranslatedNbGlueDomain(NbGlueDomain):
+    """myst-nb's ``glue`` domain, with roles that also work in translated paragraphs
+    (``_TranslatedGlue``) and a ``glue:figure`` that the gettext builder can extract
+    (``GlueFigure``). ``setup`` registers it in place of ``NbGlueDomain`` (same name and data),
+    which stays as myst-nb defines it."""
+
+    roles: ClassVar[dict] = {
+        **NbGlueDomain.roles,
+        "": TranslatedPasteRoleAny(),
+        "any": TranslatedPasteRoleAny(),
+        "text": TranslatedPasteTextRole(),
+    }
+    directives: ClassVar[dict] = {**NbGlueDomain.directives, "figure": GlueFigure}
+
+
+def add_translated_glue(app) -> None:
+    """Replace myst-nb's glue domain and its bare ``{glue}`` role by the translated ones."""
+    app.setup_extension("myst_nb")  # registers NbGlueDomain first, so that ours replaces it
+    app.add_domain(TranslatedNbGlueDomain, override=True)
+    app.add_role("glue", TranslatedPasteRoleAny(), override=True)
+
+
 class KeepDisplayMathUntranslated(SphinxTransform):
     """Runs before Sphinx's i18n transform (priority 20), so math blocks are neither extracted
-    into the catalogues nor replaced from them."""
+    into the catalogues nor replaced from them. Upstream patch "untranslated-display-math"
+    (UPSTREAM_PATCHES)."""
 
     default_priority = 10
 
@@ -253,7 +441,8 @@ class KeepDisplayMathUntranslated(SphinxTransform):
 
 class TranslateTocCaptions(SphinxTransform):
     """sphinx-external-toc inserts the toctrees (priority 100) after Sphinx's i18n transform
-    (priority 20) has run, so their captions would stay in English; translate them here."""
+    (priority 20) has run, so their captions would stay in English; translate them here.
+    Upstream patch "toc-captions" (UPSTREAM_PATCHES)."""
 
     default_priority = 150
 
@@ -300,7 +489,8 @@ class NumberExercisesPerChapter(SphinxPostTransform):
 
 class TitleSolutionsInTheReadersLanguage(SphinxPostTransform):
     """sphinx-exercise titles a solution "Solution to" + "Exercise 3", which is ungrammatical in
-    Russian, Chinese and Japanese; use the book's own pattern per language instead."""
+    Russian, Chinese and Japanese; use the book's own pattern per language instead.
+    Upstream patch "exercise-numbers-and-titles" (UPSTREAM_PATCHES)."""
 
     default_priority = 25  # after sphinx-exercise has resolved the titles (21, 22)
 
@@ -364,7 +554,8 @@ def localise_number(text: str, lang: str) -> str:
 
 
 class LocaliseGluedNumbers(SphinxPostTransform):
-    """Glued numbers (``{glue:text}``) written the way the page's language writes numbers."""
+    """Glued numbers (``{glue:text}``) written the way the page's language writes numbers.
+    Upstream patch "localised-glued-numbers" (UPSTREAM_PATCHES)."""
 
     default_priority = 6  # after myst-nb has pasted the glued values (5)
 
@@ -381,18 +572,20 @@ class LocaliseGluedNumbers(SphinxPostTransform):
 
 # Header buttons whose tooltips sphinx-book-theme translates from its own catalogue (which lacks
 # Japanese for some and has Traditional Chinese wording for others): the book's catalogue decides.
+# Upstream patch "header-buttons" (UPSTREAM_PATCHES): the theme's labels and messages.
 HEADER_TOOLTIPS = {
     "download-buttons": "Download this page",
     "download-pdf-button": "Print to PDF",
     "download-notebook-button": "Download notebook file",
     "fullscreen-button": "Fullscreen mode",
-    "repository-button": "Source repository",
+    "source-repository-button": "Source repository",
 }
 
 
 def translate_theme(app, pagename, templatename, context, doctree) -> None:
     """Search box, header buttons and download menu in the page's language; a translated site's
-    download menu offers that language's notebook, never the English source."""
+    download menu offers that language's notebook, never the English source.
+    Upstream patch "header-buttons" (UPSTREAM_PATCHES)."""
     from sphinx.locale import get_translation
 
     translate = get_translation("sphinx")
@@ -426,28 +619,22 @@ def translate_theme(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app):
     app.add_config_value("hs_languages", {}, "html")
-    app.add_config_value("hs_github_repo", "", "html")
     app.add_config_value("hs_notebooks_branch", "notebooks", "html")
     app.add_config_value("hs_site_url", "", "html")
-    app.connect("config-inited", on_config_inited, priority=600)  # after sphinx-exercise's
+    # after sphinx-exercise's init_numfig; upstream patch "exercise-numbers-and-titles"
+    app.connect("config-inited", on_config_inited, priority=600)
+    # before sphinx-togglebutton writes the hints; upstream patch "toggle-hints"
     app.connect("config-inited", translate_toggle_hints, priority=400)
     app.add_js_file("hidden-state.js", priority=900)
     app.connect("html-page-context", on_html_page_context)
-    app.connect("html-page-context", translate_theme, priority=900)  # after the theme's buttons
+    # after the theme's buttons; upstream patch "header-buttons"
+    app.connect("html-page-context", translate_theme, priority=900)
     app.connect("doctree-resolved", resolve_rnnbook_messages)
     app.add_post_transform(NumberExercisesPerChapter)
     app.add_post_transform(LocaliseGluedNumbers)
     app.add_post_transform(TitleSolutionsInTheReadersLanguage)
     app.add_transform(KeepDisplayMathUntranslated)
     app.add_transform(TranslateTocCaptions)
-    app.connect("build-finished", copy_mathjax)
-
-    NbGlueDomain.roles = {
-        **NbGlueDomain.roles,
-        "": TranslatedPasteRoleAny(),
-        "any": TranslatedPasteRoleAny(),
-        "text": TranslatedPasteTextRole(),
-    }
-    NbGlueDomain.directives = {**NbGlueDomain.directives, "figure": GlueFigure}
-    app.add_role("glue", TranslatedPasteRoleAny(), override=True)
+    app.connect("build-finished", copy_mathjax)  # upstream patch "offline-mathjax"
+    add_translated_glue(app)  # upstream patch "glue-in-translations"
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1.0"}

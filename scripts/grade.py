@@ -33,11 +33,11 @@ from pathlib import Path
 
 import nbformat
 
+from book.config import LANGUAGES  # _config.yml's hs_languages
 from notebooks import EXERCISES_SUFFIX  # scripts/notebooks.py, which writes the student notebooks
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-LANGUAGES = ("en", "ru", "zh_CN", "ja")
 KERNEL_NAME = "hidden-state-grader"
 KERNEL_ENV = {"RNNBOOK_STRICT": "1", "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 # Run before each check cell (nbgrader restores locked cells from the source): strict mode on again, and the

@@ -140,14 +140,41 @@ def catalogue_problems(po: Path, where, markup_problems) -> list[str]:
     return found
 
 
-def problems(locales: Path, languages) -> list[str]:
-    """Human-readable list of everything that keeps a translation from being complete."""
+def english_messages(root: Path, env: dict, out: Path) -> dict[str, set[str]]:
+    """The messages of the current English source per page (intro, chapters/01-mlp, ...), extracted
+    afresh with Sphinx's gettext builder into ``out`` (no execution: the prose only)."""
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "sphinx", "-b", "gettext", "-q", "-D", "nb_execution_mode=off"]
+    cmd += ["-D", "suppress_warnings=mystnb.glue", "-d", str(out / ".doctrees"), ".", str(out)]
+    subprocess.run(cmd, cwd=root, check=True, env=env, stdout=subprocess.DEVNULL)
+    return {
+        pot.relative_to(out).with_suffix("").as_posix(): {m.id for m in messages(read(pot))}
+        for pot in out.rglob("*.pot")
+        if pot.name != "sphinx.pot"  # the interface's catalogue is written by hand
+    }
+
+
+def problems(locales: Path, languages, english: dict[str, set[str]] | None = None) -> list[str]:
+    """Human-readable list of everything that keeps a translation from being complete: the one
+    translation gate (./book i18n-check and the tests). With ``english`` (from english_messages),
+    also every English message that a page's catalogue lacks, i.e. a catalogue not updated after
+    the English changed."""
     found = []
     root = locales.parent
     for lang in languages:
         pos = catalogues(locales, lang)
         if not pos:
             found.append(f"{lang}: no catalogues under {locales / lang}")
+        for page, ids in sorted((english or {}).items()):
+            po = locales / lang / "LC_MESSAGES" / f"{page}.po"
+            where = po.relative_to(locales)
+            if not po.exists():
+                found.append(f"{where}: missing (run ./book i18n-update, then translate it)")
+                continue
+            stale = sorted(ids - {m.id for m in messages(read(po))})
+            found += [f"{where}: not in the catalogue (run ./book i18n-update): {m[:60]!r}" for m in stale]
         for po in pos:
             found += catalogue_problems(po, po.relative_to(locales), missing_markup)
         po = rnnbook_catalogue_path(root, lang)

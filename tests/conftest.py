@@ -11,10 +11,11 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
-LANGUAGES = ("en", "ru", "zh_CN", "ja")
-TRANSLATIONS = LANGUAGES[1:]
 sys.path.insert(0, str(ROOT / "scripts"))
 import book  # noqa: E402
+
+LANGUAGES = book.LANGUAGES  # from _config.yml's hs_languages, like the build's
+TRANSLATIONS = book.TRANSLATIONS
 
 
 def source_pages():

@@ -7,7 +7,6 @@ or critical accessibility violation on the chapter pages.
 
 import functools
 import http.server
-import json
 import random
 import re
 import shutil
@@ -146,7 +145,9 @@ def test_notebook_buttons_point_to_this_languages_notebook(browser, server, lang
             nb = nbformat.reads(open(path, encoding="utf-8").read(), as_version=4)
             nbformat.validate(nb)
             assert info.value.suggested_filename == page.split("/")[-1] + suffix + ".ipynb"
-            assert json.loads(json.dumps(nb))["cells"][0]["cell_type"] == "code"
+            setup = nb.cells[0]
+            assert setup.cell_type == "code" and "colab-setup" in setup.metadata.tags
+            assert f'os.environ["RNNBOOK_LANG"] = "{lang}"' in setup.source
             assert nb.metadata.hidden_state.kind == ("exercises" if suffix else "full")
         visit.close()
 

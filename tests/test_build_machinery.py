@@ -6,10 +6,12 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
 import book
+import book.build
 from conftest import ROOT
 
 
@@ -19,8 +21,8 @@ def copy_of_inputs(tmp_path, monkeypatch):
         ROOT / "code" / "rnnbook", tmp_path / "code" / "rnnbook", ignore=shutil.ignore_patterns("__pycache__")
     )
     shutil.copy(ROOT / "requirements.txt", tmp_path / "requirements.txt")
-    monkeypatch.setattr(book, "ROOT", tmp_path)
-    monkeypatch.setattr(book, "BUILD", tmp_path / "_build")
+    monkeypatch.setattr(book.build, "ROOT", tmp_path)
+    monkeypatch.setattr(book.build, "BUILD", tmp_path / "_build")
     return tmp_path
 
 
@@ -215,3 +217,47 @@ ch04.check_torch_shapes((4, 32, 16), answers, T)
     )
     with pytest.raises(ValueError, match="without a checker call"):
         notebooks.stub(["x = 1"])
+
+
+def test_a_cross_in_the_executed_outputs_fails_the_build(tmp_path):
+    """./book build stops when any executed output of a chapter holds a ✗ line (book.build.crosses_in_outputs)."""
+    import jupytext
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    import book.build
+
+    page = tmp_path / "chapters" / "09-demo.md"
+    page.parent.mkdir()
+    page.write_text("```{code-cell} ipython3\nch09.check_demo(answer)\n```\n", encoding="utf-8")
+    cache = get_cache(tmp_path / "cache")
+    for verdict, expected in (("✓ right", []), ("✗ wrong: the bias is missing", ["✗ wrong"])):
+        nb = jupytext.read(page)
+        nb.cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text=verdict + "\n")]
+        nb.cells[0].execution_count = 1
+        cache.cache_notebook_bundle(CacheBundleIn(nb, str(page)), overwrite=True)
+        found = book.build.crosses_in_outputs(tmp_path / "cache", ["chapters/09-demo"], tmp_path)
+        assert [line.split(":", 1)[1].strip()[:7] for line in found] == expected, found
+
+
+def test_glossary_terms_are_found_by_the_languages_column_header(tmp_path):
+    """The search's glossary terms come from the column headed with the language's name, whatever
+    the table's width or order (a language added as a new column keeps the others' terms right)."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import hidden_state
+
+    names = {lang: book.language_entry(lang)["name"] for lang in book.LANGUAGES}
+    assert "隐藏状态" in hidden_state.glossary_terms(ROOT, names["zh_CN"])
+    assert "隠れ状態" in hidden_state.glossary_terms(ROOT, names["ja"])
+    glossary = tmp_path / "chapters" / "appendix-glossary.md"
+    glossary.parent.mkdir()
+    glossary.write_text(
+        "| 日本語 | English | Español | 简体中文 |\n|---|---|---|---|\n"
+        "| 隠れ状態 | hidden state | estado oculto | 隐藏状态 |\n",
+        encoding="utf-8",
+    )
+    assert hidden_state.glossary_terms(tmp_path, names["zh_CN"]) == ["隐藏状态"]
+    assert hidden_state.glossary_terms(tmp_path, names["ja"]) == ["隠れ状態"]
+    with pytest.raises(ValueError, match="no column"):
+        hidden_state.glossary_terms(tmp_path, "Русский")

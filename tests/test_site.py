@@ -1,5 +1,6 @@
 """The built site as a reader meets it: four languages, switchers, notebook links, no broken link."""
 
+import json
 import re
 from urllib.parse import unquote, urlparse
 
@@ -24,10 +25,15 @@ def test_every_page_exists_in_every_language(site, lang):
         assert (site / lang / f"{page}.html").exists(), f"{lang}/{page}.html was not built"
 
 
-def test_root_index_links_to_all_four_languages(site):
+def test_root_index_links_to_every_language_and_redirects_to_each(site):
+    """The front door lists every language of _config.yml and sends each browser language to its site."""
     links = {a["href"] for a in soup(site / "index.html").find_all("a")}
     assert links == {f"{lang}/intro.html" for lang in LANGUAGES}
-    assert "navigator.languages" in (site / "index.html").read_text(encoding="utf-8")
+    text = (site / "index.html").read_text(encoding="utf-8")
+    assert "navigator.languages" in text
+    redirects = json.loads(re.search(r"var available = (\{.*?\});", text).group(1))
+    assert redirects == {book.browser_code(lang): lang for lang in LANGUAGES}
+    assert all((site / target / "intro.html").exists() for target in redirects.values())
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -47,7 +53,7 @@ def test_language_switcher_leads_to_same_page(site, lang):
 
 def test_titles_are_translated(site):
     titles = {lang: soup(site / lang / "intro.html").title.get_text() for lang in LANGUAGES}
-    assert len(set(titles.values())) == 4, titles
+    assert len(set(titles.values())) == len(LANGUAGES), titles
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import numbers
 
 import numpy as np
@@ -83,3 +84,29 @@ def check_choice(value, name: str, choices) -> str:
         listed = ", ".join(repr(c) for c in choices)
         raise ValueError(tr("{name} must be one of {choices}, got {value!r}", name=name, choices=listed, value=value))
     return value
+
+
+def require(module: str, user: str, package: str | None = None, install: str | None = None):
+    """Import and return ``module``, an optional dependency that ``user`` (a function's name) needs.
+
+    rnnbook itself needs NumPy and Matplotlib only; Keras, TensorFlow, PyTorch and statsmodels are
+    imported by the functions that use them, through this helper. Where the package is missing it
+    raises :class:`ModuleNotFoundError` (an ``ImportError``) whose message, in the reader's language,
+    names ``package`` (the name a reader knows, e.g. ``"PyTorch"``; by default the module's) and the
+    command that installs it, ``pip install {install}`` (by default the module's top-level name).
+    """
+    top = module.partition(".")[0]
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and exc.name.partition(".")[0] != top:
+            raise  # the package is there, but a module *it* imports is missing: Python's message names it
+        raise ModuleNotFoundError(
+            tr(
+                "{user} needs {package}, which is not installed: pip install {install}",
+                user=user,
+                package=package or top,
+                install=install or top,
+            ),
+            name=top,
+        ) from exc

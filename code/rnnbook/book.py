@@ -74,15 +74,31 @@ def glue_figure(name: str, fig) -> None:
 
 
 def seed_everything(seed: int = 42) -> None:
-    """Seed Python, NumPy and, if they are imported, Keras/TensorFlow and PyTorch.
+    """Seed every random number generator a chapter draws from, so that a rerun prints the same numbers.
 
-    Also asks TensorFlow for deterministic kernels so that two runs print the same numbers.
+    It seeds:
+
+    * Python's :mod:`random` (``random.seed``) and NumPy's global generator (``np.random.seed``);
+    * Keras, if it is imported: ``keras.utils.set_random_seed``, which resets Keras' global seed
+      generator (weight initialisers, dropout) and seeds TensorFlow (``tf.random.set_seed``);
+    * TensorFlow, if it is imported: also ``tf.config.experimental.enable_op_determinism()``, so that
+      its kernels compute the same numbers on every run;
+    * PyTorch, if it is imported: ``torch.manual_seed`` and ``torch.use_deterministic_algorithms(True)``.
+
+    Import the frameworks first, then call it. Generators created with their own seed, such as
+    ``np.random.default_rng(0)``, do not depend on it.
+
+    It does not, and cannot, fix ``hash()`` of strings and bytes, nor therefore the order in which a set of
+    strings is iterated: Python randomises string hashing once, when it starts, from the environment
+    variable ``PYTHONHASHSEED``, and setting that variable in ``os.environ`` of a running interpreter
+    changes nothing in it. Where that order matters, set the variable before Python (or the notebook's
+    kernel) starts, e.g. ``PYTHONHASHSEED=0 jupyter lab``; the book's build does so for the kernels
+    that run the chapters.
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(tr("seed must be a whole number >= 0, got {seed!r}", seed=seed))
     random.seed(seed)
     np.random.seed(seed)
-    os.environ["PYTHONHASHSEED"] = str(seed)
     if "keras" in sys.modules:
         import keras
 

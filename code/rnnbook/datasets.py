@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rnnbook.i18n import tr
+from rnnbook._validate import require
 
 
 def load_sunspots():
@@ -10,10 +10,8 @@ def load_sunspots():
 
     Source: the statsmodels datasets, from the Royal Observatory of Belgium's SIDC (series of
     Wolf's sunspot numbers). Returns ``(years, values)`` as float arrays of equal length.
+    Without statsmodels it raises :class:`ModuleNotFoundError`, saying ``pip install statsmodels``.
     """
-    try:
-        from statsmodels.datasets import sunspots
-    except ImportError as exc:
-        raise ValueError(tr("load_sunspots needs statsmodels: pip install statsmodels")) from exc
+    sunspots = require("statsmodels.datasets.sunspots", "load_sunspots", install="statsmodels")
     frame = sunspots.load_pandas().data
     return frame["YEAR"].to_numpy(dtype=float), frame["SUNACTIVITY"].to_numpy(dtype=float)

@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnbook._validate import as_array, positive_int
+from rnnbook._validate import as_array, positive_int, require
 from rnnbook.i18n import tr
 
 
 def _torch():
-    try:
-        import torch
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(tr("rnnbook.ensemble needs PyTorch: pip install torch")) from exc
-    return torch
+    return require("torch", "rnnbook.ensemble", package="PyTorch")
 
 
 def _torch_module_base():
@@ -252,12 +248,8 @@ def predict(model: RNNEnsemble, X) -> np.ndarray:
 # --- The same in Keras: one SimpleRNN layer with block-diagonal weights ---------------------------
 
 
-def _keras():
-    try:
-        import keras
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(tr("this function needs Keras: pip install keras tensorflow")) from exc
-    return keras
+def _keras(user: str):
+    return require("keras", user, package="Keras", install="keras tensorflow")
 
 
 def _owners(members: int, units: int, features: int, outputs: int) -> list[np.ndarray]:
@@ -281,7 +273,7 @@ def keras_ensemble(members: int, units: int, window: int, features: int = 1, out
     recurrent kernel, zero bias. Output: ``(batch, members * outputs)``, member ``k`` in columns
     ``k*outputs … (k+1)*outputs − 1``.
     """
-    keras = _keras()
+    keras = _keras("keras_ensemble")
     members, units = positive_int(members, "members"), positive_int(units, "units")
     window, features = positive_int(window, "window"), positive_int(features, "features")
     outputs = positive_int(outputs, "outputs")
@@ -349,7 +341,7 @@ def keras_member(model, k: int) -> list[np.ndarray]:
 
 def keras_predict(model, X) -> np.ndarray:
     """Every member's forecasts for windows X (batch, time, features): (members, batch, outputs)."""
-    keras = _keras()
+    keras = _keras("keras_predict")
     info = _check_keras_ensemble(model)
     X = as_array(X, "X", ndim=3, axes="(batch, time, features)").astype("float32")
     out = keras.ops.convert_to_numpy(model(X))
@@ -365,8 +357,8 @@ def fit_keras_ensemble(model, X, y, X_val, y_val, *, epochs: int, lr: float = 0.
     per call; validation (and the choice of each member's best weights) follows every ``every`` passes.
     Returns ``{"best_epoch": (members,), "val_loss": (members,)}``.
     """
-    keras = _keras()
-    import tensorflow as tf
+    keras = _keras("fit_keras_ensemble")
+    tf = require("tensorflow", "fit_keras_ensemble", package="TensorFlow")
 
     info = _check_keras_ensemble(model)
     S, outputs = info["members"], info["outputs"]

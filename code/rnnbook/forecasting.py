@@ -116,27 +116,87 @@ def chronological_split(series, window: int, horizon: int = 1, train: float = 0.
 
 
 class StandardScaler:
-    """``(x − mean) / std``, with mean and std taken from the training data only."""
+    """``(x − mean) / std``, with mean and std taken from the training data only.
+
+    Unlike scikit-learn's ``StandardScaler``, whose name it borrows, it is by default a *global*
+    scaler: :meth:`fit` computes ONE mean and ONE standard deviation over every value it is given,
+    whatever its shape, and :meth:`transform` applies those two numbers to every value, so
+    ``mean_`` and ``std_`` are floats. scikit-learn's keeps one mean and one std per column of a 2-D
+    ``(samples, features)`` array: fitted on two features of different scales, the two scalers differ.
+
+    The book works this way because its chapters scale a univariate series: the series ``(time,)``,
+    its windows ``X: (batch, time, 1)`` and their targets ``y: (batch, horizon)`` must all be scaled
+    with the same statistics, those of the training part of the series, and one mean and one std
+    apply to arrays of any of these shapes. (scikit-learn's needs 2-D input, and given windows of
+    shape ``(batch, time)`` it would scale each step of a window with statistics of its own.)
+
+    For a multivariate series whose features have different units, pass ``per_feature=True``: the
+    last axis is then the feature axis, ``fit`` keeps one mean and one std per feature (``mean_`` and
+    ``std_`` are arrays of shape ``(features,)``, computed over all other axes), and ``transform``
+    scales each feature of a ``(time, features)`` series or of ``(batch, time, features)`` windows
+    with its own statistics.
+    """
+
+    def __init__(self, *, per_feature: bool = False):
+        self.per_feature = bool(per_feature)
 
     def fit(self, values):
         values = as_array(values, "values")
+        if getattr(self, "per_feature", False):
+            return self._fit_per_feature(values)
         self.mean_ = float(values.mean())
         self.std_ = float(values.std())
         if self.std_ == 0:
             raise ValueError(tr("the training values are constant; scaling by their standard deviation is undefined"))
         return self
 
+    def _fit_per_feature(self, values):
+        if values.ndim < 2:
+            raise ValueError(
+                tr(
+                    "with per_feature=True the last axis holds the features, e.g. (time, features), "
+                    "got shape {shape}; for a single series of shape (time,) pass values[:, None]",
+                    shape=values.shape,
+                )
+            )
+        rows = values.reshape(-1, values.shape[-1])
+        mean, std = rows.mean(axis=0), rows.std(axis=0)
+        constant = np.flatnonzero(std == 0)
+        if constant.size:
+            raise ValueError(
+                tr(
+                    "feature {feature} of the training values is constant; scaling it by its standard "
+                    "deviation is undefined",
+                    feature=int(constant[0]),
+                )
+            )
+        self.mean_, self.std_ = mean, std
+        return self
+
     def _check(self):
         if not hasattr(self, "mean_"):
             raise ValueError(tr("fit the scaler on the training data first: StandardScaler().fit(train_values)"))
 
-    def transform(self, values):
+    def _values(self, values):
         self._check()
-        return (as_array(values, "values") - self.mean_) / self.std_
+        values = as_array(values, "values")
+        features = np.size(self.mean_)
+        if np.ndim(self.mean_) and features > 1 and (values.ndim == 0 or values.shape[-1] != features):
+            raise ValueError(
+                tr(
+                    "the scaler was fitted on {features} features (the last axis), but values have shape "
+                    "{shape}; pass values whose last axis holds the same {features} features",
+                    features=features,
+                    shape=values.shape,
+                )
+            )
+        return values
+
+    def transform(self, values):
+        return (self._values(values) - self.mean_) / self.std_
 
     def inverse_transform(self, values):
-        self._check()
-        return as_array(values, "values") * self.std_ + self.mean_
+        return self._values(values) * self.std_ + self.mean_
 
 
 def _windows(X) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnnbook._validate import require
 from rnnbook.i18n import tr
 
 
@@ -28,7 +29,7 @@ def _dense_weights(dense):
 
 def keras_dense_to_torch_linear(dense, linear) -> None:
     """Copy a built Keras ``Dense`` into a torch ``nn.Linear`` of matching size (in place)."""
-    import torch
+    torch = require("torch", "keras_dense_to_torch_linear", package="PyTorch")
 
     kernel, bias = _dense_weights(dense)
     expected = (kernel.shape[1], kernel.shape[0])
@@ -80,7 +81,7 @@ def keras_simple_rnn_to_torch_rnn(layer, rnn) -> None:
     torch computes ``x W_ihᵀ + b_ih + h W_hhᵀ + b_hh``: its weights are the transposes of Keras'
     kernels, and Keras' single bias goes into ``bias_ih_l0`` with ``bias_hh_l0`` set to zero.
     """
-    import torch
+    torch = require("torch", "keras_simple_rnn_to_torch_rnn", package="PyTorch")
 
     if not getattr(layer, "built", False):
         raise ValueError(tr("the Keras layer has no weights yet; call it on an input or build it first"))

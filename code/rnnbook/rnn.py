@@ -66,6 +66,37 @@ def rnn_step(X_t, H_prev, W_xh, W_hh, b_h=None, activation: str = "tanh"):
     return _activate(Z, activation)
 
 
+def _initial_state(H0, batch: int, hiddens: int) -> np.ndarray:
+    """``H0`` checked against ``(batch, hiddens)``, with an error that names H0 and the fix."""
+    H0 = as_array(H0, "H0")
+    expected = (batch, hiddens)
+    if H0.shape == expected:
+        return H0
+    if H0.shape == (hiddens,):
+        fix = tr(
+            "to start every sequence from this one state, repeat it: np.tile(H0, ({batch}, 1))",
+            batch=batch,
+        )
+    elif H0.shape == (hiddens, batch):
+        fix = tr("H0 is transposed: pass H0.T")
+    else:
+        fix = tr(
+            "X holds {batch} sequences and W_hh has {hiddens} hidden units, so H0 needs {batch} rows "
+            "of {hiddens} values; or pass H0=None to start from zeros",
+            batch=batch,
+            hiddens=hiddens,
+        )
+    raise ValueError(
+        tr(
+            "H0 must have shape {expected} (batch, hiddens), one initial hidden state per sequence of X, "
+            "got shape {shape}; {fix}",
+            expected=expected,
+            shape=H0.shape,
+            fix=fix,
+        )
+    )
+
+
 def rnn_forward(X, W_xh, W_hh, b_h=None, H0=None, activation: str = "tanh"):
     """Run the recurrence over every time step.
 
@@ -78,7 +109,7 @@ def rnn_forward(X, W_xh, W_hh, b_h=None, H0=None, activation: str = "tanh"):
         raise ValueError(tr("X has no time steps (shape has time = 0); a sequence needs at least one step"))
     W_xh, W_hh, b_h = _check_weights(d, W_xh, W_hh, b_h)
     h = W_hh.shape[0]
-    H_t = np.zeros((n, h), dtype=np.result_type(X, W_xh)) if H0 is None else H0
+    H_t = np.zeros((n, h), dtype=np.result_type(X, W_xh)) if H0 is None else _initial_state(H0, n, h)
     states = []
     for t in range(T):
         H_t = rnn_step(X[:, t, :], H_t, W_xh, W_hh, b_h, activation)

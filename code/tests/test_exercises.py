@@ -1,12 +1,14 @@
 """The exercise checkers accept right answers and reject typical wrong ones, in the reader's language."""
 
+import inspect
+
 import numpy as np
 import pytest
 
 import rnnbook
 from conftest import needs
-from rnnbook.exercises import ch01
-from rnnbook.exercises._report import CheckResult
+from rnnbook.exercises import ch01, ch02, ch03, ch04, ch05
+from rnnbook.exercises._report import STRICT_VARIABLE, CheckResult
 
 
 def test_param_count_checker():
@@ -146,6 +148,60 @@ def test_checkers_return_a_result_and_print_nothing(capsys):
     assert repr(right).startswith("✓")
     assert not ch01.check_mlp_param_count("many")  # a rejected answer is a result too
     assert capsys.readouterr().out == ""
+
+
+def _public_checkers():
+    """Every ``check_*`` function defined in the chapters' checker modules, found by name."""
+    found = []
+    for module in (ch01, ch02, ch03, ch04, ch05):
+        names = [
+            name
+            for name, fn in inspect.getmembers(module, inspect.isfunction)
+            if name.startswith("check_") and fn.__module__ == module.__name__
+        ]
+        assert names, f"{module.__name__} has no check_* function"
+        found += [(module, name) for name in names]
+    return found
+
+
+CHECKERS = _public_checkers()
+
+
+def _raises(*args, **kwargs):
+    raise RuntimeError("an answer that always fails")
+
+
+def test_every_checker_is_found():
+    names = {f"{module.__name__.rsplit('.', 1)[-1]}.{name}" for module, name in CHECKERS}
+    assert {"ch01.check_mlp_param_count", "ch03.check_trained_rnn", "ch05.check_forecaster"} <= names
+    assert len(names) == len(CHECKERS) >= 5
+
+
+@pytest.mark.parametrize("answer", [None, _raises], ids=["None", "raising-function"])
+@pytest.mark.parametrize(
+    ("module", "name"), CHECKERS, ids=[f"{m.__name__.rsplit('.', 1)[-1]}.{n}" for m, n in CHECKERS]
+)
+def test_every_checker_rejects_a_wrong_kind_of_answer_with_a_result_and_prints_nothing(
+    module, name, answer, capsys, monkeypatch
+):
+    """None, or a function that raises at once, for every answer a checker requires: a ✗, never a raise."""
+    monkeypatch.delenv(STRICT_VARIABLE, raising=False)
+    check = getattr(module, name)
+    args, kwargs = [], {}
+    for parameter in inspect.signature(check).parameters.values():
+        if parameter.default is not inspect.Parameter.empty:
+            continue  # options such as in_features= or seed= keep their defaults
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+            kwargs[parameter.name] = answer
+        else:
+            args.append(answer)
+    assert args or kwargs, f"{name} takes no answer"
+    result = check(*args, **kwargs)
+    assert isinstance(result, CheckResult), f"{name} returned {type(result).__name__}"
+    assert bool(result) is False
+    assert repr(result).startswith("✗ ") and str(result).count("✗") == 1, repr(result)
+    assert result.message.strip(), f"{name} gave no reason"
+    assert capsys.readouterr() == ("", ""), f"{name} printed"
 
 
 @pytest.fixture

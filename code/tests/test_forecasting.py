@@ -66,6 +66,47 @@ def test_scaler_uses_training_statistics_only():
     np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(test)), test)
 
 
+def test_scaler_is_global_by_default_unlike_scikit_learns():
+    """One mean and one std over every value, whatever the shape: the series and its windows agree."""
+    two_scales = np.c_[np.arange(10.0), 100 * np.arange(10.0)]
+    scaler = StandardScaler().fit(two_scales)
+    assert isinstance(scaler.mean_, float) and isinstance(scaler.std_, float)
+    assert scaler.mean_ == pytest.approx(two_scales.mean()) and scaler.std_ == pytest.approx(two_scales.std())
+    scaled = scaler.transform(two_scales)
+    assert scaled.std(axis=0)[1] == pytest.approx(100 * scaled.std(axis=0)[0])  # columns keep their ratio
+    series = np.sin(np.arange(40.0)) + 2
+    X, y = make_windows(series, 5)
+    scaler = StandardScaler().fit(series)
+    np.testing.assert_allclose(scaler.transform(X)[:, :, 0], make_windows(scaler.transform(series), 5)[0][:, :, 0])
+    np.testing.assert_allclose(scaler.transform(y), make_windows(scaler.transform(series), 5)[1])
+    doc = " ".join(StandardScaler.__doc__.split())
+    assert "ONE mean and ONE standard deviation" in doc and "scikit-learn" in doc and "per_feature=True" in doc
+
+
+def test_scaler_per_feature_keeps_one_mean_and_std_per_last_axis_feature():
+    rng = np.random.default_rng(0)
+    train = np.c_[rng.normal(5, 2, 200), rng.normal(-300, 50, 200)]
+    scaler = StandardScaler(per_feature=True).fit(train)
+    np.testing.assert_allclose(scaler.mean_, train.mean(axis=0))
+    np.testing.assert_allclose(scaler.std_, train.std(axis=0))
+    scaled = scaler.transform(train)
+    np.testing.assert_allclose(scaled.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(scaled.std(axis=0), 1)
+    X, _ = make_windows(train, 7)  # windows (batch, time, features) take each feature's statistics
+    np.testing.assert_allclose(scaler.transform(X), make_windows(scaled, 7)[0])
+    np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(X)), X)
+    windows_fit = StandardScaler(per_feature=True).fit(X[::7])  # fit on windows too: all but the last axis
+    np.testing.assert_allclose(windows_fit.mean_, X[::7].reshape(-1, 2).mean(axis=0))
+    with pytest.raises(ValueError, match=r"fitted on 2 features.*\(4, 7, 1\)"):
+        scaler.transform(np.ones((4, 7, 1)))
+    with pytest.raises(ValueError, match=r"values\[:, None\]"):
+        StandardScaler(per_feature=True).fit(np.arange(5.0))
+    with pytest.raises(ValueError, match="feature 1 of the training values is constant"):
+        StandardScaler(per_feature=True).fit(np.c_[np.arange(5.0), np.ones(5)])
+    with pytest.raises(TypeError):
+        StandardScaler(True)  # keyword only: StandardScaler() keeps meaning the global scaler
+
+
 def test_baselines():
     X = np.array([[1.0, 2, 3, 4, 5, 6]])
     np.testing.assert_array_equal(naive_forecast(X, 3), [[6, 6, 6]])

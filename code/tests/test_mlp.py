@@ -135,6 +135,30 @@ def test_seed_everything_makes_keras_and_torch_repeatable():
     assert first == second, "the same cell run twice after seed_everything drew different numbers"
 
 
+def test_seed_everything_seeds_random_and_numpy_and_leaves_pythonhashseed_alone(monkeypatch):
+    """PYTHONHASHSEED acts only when Python starts: setting it at run time changed nothing but the
+    environment of the process and of its children. seed_everything no longer touches it."""
+    import os
+    import random
+    import sys
+
+    for name in ("keras", "tensorflow", "torch"):  # seed Python and NumPy only, as without frameworks
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.delenv("PYTHONHASHSEED", raising=False)
+    rnnbook.seed_everything(3)
+    first = (random.random(), np.random.rand())
+    rnnbook.seed_everything(3)
+    assert (random.random(), np.random.rand()) == first
+    assert "PYTHONHASHSEED" not in os.environ
+    monkeypatch.setenv("PYTHONHASHSEED", "0")  # set by whoever started Python, e.g. the book's build
+    rnnbook.seed_everything(5)
+    assert os.environ["PYTHONHASHSEED"] == "0"
+    doc = " ".join(rnnbook.seed_everything.__doc__.split())
+    for seeded in ("random.seed", "np.random.seed", "keras.utils.set_random_seed", "torch.manual_seed"):
+        assert seeded in doc
+    assert "PYTHONHASHSEED" in doc and "before Python" in doc
+
+
 def test_seed_everything_turns_on_torchs_deterministic_algorithms_without_loading_its_compiler():
     """The switch torch.use_deterministic_algorithms throws, without the 2 s import of TorchInductor."""
     needs("torch")

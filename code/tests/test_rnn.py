@@ -1,5 +1,7 @@
 """The NumPy recurrence against real Keras SimpleRNN and torch nn.RNN layers."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -73,7 +75,7 @@ def test_spectral_radius_and_scaling():
         (lambda: rnnbook.rnn_forward(np.ones((1, 0, 2)), np.ones((2, 3)), np.ones((3, 3))), "no time steps"),
         (
             lambda: rnnbook.rnn_forward(np.ones((2, 5, 2)), np.ones((2, 3)), np.ones((3, 3)), H0=np.ones((1, 3))),
-            r"H_prev must have shape \(2, 3\)",
+            r"H0 must have shape \(2, 3\)",
         ),
         (
             lambda: rnnbook.rnn_step(
@@ -91,6 +93,42 @@ def test_spectral_radius_and_scaling():
 def test_bad_input_is_rejected_with_a_teaching_message(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    ("H0", "fix", "fixed"),
+    [
+        (np.ones(3), r"np\.tile\(H0, \(2, 1\)\)", lambda H0: np.tile(H0, (2, 1))),
+        (np.ones((3, 2)), r"H0 is transposed: pass H0\.T", lambda H0: H0.T),
+        (np.ones((1, 3)), r"X holds 2 sequences and W_hh has 3 hidden units.*H0=None", None),
+        (np.ones((2, 4)), r"needs 2 rows of 3 values", None),
+        (np.ones((2, 3, 1)), r"H0=None to start from zeros", None),
+    ],
+    ids=["one-state", "transposed", "too-few-rows", "too-many-units", "three-axes"],
+)
+def test_a_badly_shaped_H0_is_named_with_its_expected_shape_and_a_fix(H0, fix, fixed):
+    """rnn_forward's initial state is H0 to the caller: the error names it, not rnn_step's H_prev."""
+    X, W_xh, W_hh = np.ones((2, 5, 2)), np.ones((2, 3)), np.full((3, 3), 0.1)
+    with pytest.raises(ValueError) as caught:
+        rnnbook.rnn_forward(X, W_xh, W_hh, H0=H0)
+    message = str(caught.value)
+    expected = "H0 must have shape (2, 3) (batch, hiddens), one initial hidden state per sequence of X"
+    assert message.startswith(f"{expected}, got shape {H0.shape}; "), message
+    assert "H_prev" not in message
+    assert re.search(fix, message), message
+    if fixed is not None:  # the fix the message suggests works
+        H, H_T = rnnbook.rnn_forward(X, W_xh, W_hh, H0=fixed(H0))
+        assert H.shape == (2, 5, 3) and H_T.shape == (2, 3)
+
+
+def test_rnn_forward_starts_from_the_given_H0():
+    rng = np.random.default_rng(0)
+    X, W_xh, W_hh = rng.normal(size=(2, 4, 3)), rng.normal(size=(3, 5)), rng.normal(size=(5, 5)) * 0.3
+    H0 = rng.normal(size=(2, 5))
+    H, _ = rnnbook.rnn_forward(X, W_xh, W_hh, H0=H0.tolist())  # a nested list is fine, as for X
+    np.testing.assert_allclose(H[:, 0], np.tanh(X[:, 0] @ W_xh + H0 @ W_hh))
+    with pytest.raises(ValueError, match="H0 contains NaN"):
+        rnnbook.rnn_forward(X, W_xh, W_hh, H0=np.full((2, 5), np.nan))
 
 
 def test_figures_draw(tmp_path):

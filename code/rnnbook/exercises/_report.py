@@ -171,6 +171,8 @@ def checker(fn):
             return rejected.result
         except _TimeUp:
             return report(False, _timeout_message(TIME_LIMIT))
+        except ModuleNotFoundError as exc:  # the checker's own framework is missing, not the answer's fault
+            return report(False, short_message(exc))
         except Exception as exc:  # an answer of a form no hint foresaw
             return report(
                 False,

@@ -6,6 +6,7 @@ import numbers
 
 import numpy as np
 
+from rnnbook._validate import require
 from rnnbook.exercises._report import (
     call_reader,
     checker,
@@ -237,8 +238,8 @@ def _port_hint(dense, linear, start) -> str:
 @checker
 def check_linear_port(fn):
     """Exercise 3: ``fn(linear, dense)`` copies a torch nn.Linear into a built Keras Dense."""
-    import keras
-    import torch
+    keras = require("keras", "check_linear_port", package="Keras", install="keras tensorflow")
+    torch = require("torch", "check_linear_port", package="PyTorch")
 
     rng = np.random.default_rng(1)
     for inputs, outputs in ((5, 3), (4, 4), (2, 6)):

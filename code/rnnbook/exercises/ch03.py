@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 
+from rnnbook._validate import require
 from rnnbook.exercises import _report
 from rnnbook.exercises._report import (
     Unreadable,
@@ -159,7 +160,7 @@ def _explain_forward(exc: Exception) -> str | None:
 @checker
 def check_forward(fn):
     """Exercise 2: ``fn(x, kernel, recurrent_kernel, bias)`` returns SimpleRNN's last output."""
-    import keras
+    keras = require("keras", "check_forward", package="Keras", install="keras tensorflow")
 
     rng = np.random.default_rng(21)
     signature = "fn(x, kernel, recurrent_kernel, bias)"
@@ -231,8 +232,8 @@ def _torch_shape_hint(shapes, inputs, hidden) -> str:
 @checker
 def check_torch_to_keras_weights(fn):
     """Exercise 3: ``fn(rnn)`` returns ``[kernel, recurrent_kernel, bias]`` for Keras from a torch nn.RNN."""
-    import keras
-    import torch
+    keras = require("keras", "check_torch_to_keras_weights", package="Keras", install="keras tensorflow")
+    torch = require("torch", "check_torch_to_keras_weights", package="PyTorch")
 
     rng = np.random.default_rng(3)
     for inputs, hidden in ((3, 4), (5, 2), (4, 4)):

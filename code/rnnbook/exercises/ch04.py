@@ -10,6 +10,7 @@ import operator
 
 import numpy as np
 
+from rnnbook._validate import require
 from rnnbook.exercises._report import (
     checker,
     close,
@@ -62,7 +63,7 @@ def _shapes(result):
 
 
 def _expected_shapes(units: int, shape: tuple[int, int, int]) -> dict:
-    import keras
+    keras = require("keras", "check_output_shapes", package="Keras", install="keras tensorflow")
 
     def rnn(**kwargs):  # constant weights: only the shapes matter, and no random state is used
         return keras.layers.SimpleRNN(units, kernel_initializer="zeros", recurrent_initializer="zeros", **kwargs)
@@ -123,7 +124,7 @@ def check_output_shapes(answers, units: int = 8, shape=(32, 10, 5)):
 @checker
 def check_dropout_scale(answer, rate: float = 0.2):
     """Exercise 2: the value a kept input of 1.0 has after Keras' dropout, at training time."""
-    import keras
+    keras = require("keras", "check_dropout_scale", package="Keras", install="keras tensorflow")
 
     if isinstance(answer, (bool, str, bytes)) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
         reject(tr("expected a number, got {answer}", answer=shown(answer)))
@@ -241,7 +242,7 @@ def _run_cell(keras, cell_class, units, alpha, x):
 @checker
 def check_leaky_cell(cell_class, alpha: float = 0.3):
     """Exercise 3: ``cell_class(units, alpha)`` is a Keras cell computing the leaky update."""
-    import keras
+    keras = require("keras", "check_leaky_cell", package="Keras", install="keras tensorflow")
 
     if not callable(cell_class):
         reject(tr("expected a cell class LeakyCell(units, alpha), got {type}", type=type(cell_class).__name__))
@@ -316,7 +317,7 @@ def check_leaky_cell(cell_class, alpha: float = 0.3):
 @checker
 def check_torch_shapes(h0, output, h_n, batch: int = 32, steps: int = 10):
     """Exercise 4: shapes of h0, output and h_n for nn.RNN(5, 16, 2 layers, bidirectional, batch_first)."""
-    import torch
+    torch = require("torch", "check_torch_shapes", package="PyTorch")
 
     answers = [_shape_answer(a) for a in (h0, output, h_n)]
     if any(a is None or isinstance(a, list) for a in answers):
