@@ -36,9 +36,12 @@ import scipy.special  # noqa: E402
 import rnnbook  # noqa: E402
 from rnnbook.ensemble import RNNEnsemble, train_ensemble  # noqa: E402
 from rnnbook.ensemble import predict as ensemble_predict  # noqa: E402
-from rnnbook.exercises import _report, ch01, ch02, ch03, ch04, ch05  # noqa: E402
+from rnnbook.exercises import _report, ch01, ch02, ch03, ch04, ch05, ch06  # noqa: E402
 from rnnbook.exercises._report import CheckResult  # noqa: E402
 from rnnbook.forecasting import mase as book_mase  # noqa: E402
+from rnnbook.gated import gru_step as book_gru_step  # noqa: E402
+from rnnbook.gated import torch_lstm_to_keras  # noqa: E402
+from rnnbook.memory import memory_targets  # noqa: E402
 from rnnbook.simple_rnn import simple_rnn_forward  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -602,6 +605,262 @@ def scaling_no_centering(series, cut):
     return series / series[:cut].std()
 
 
+# --- chapter 6 ---------------------------------------------------------------------------------
+
+
+def _sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def gru_official(x_t, h_prev, kernel, recurrent_kernel, bias):
+    units = h_prev.shape[1]
+    from_x = x_t @ kernel + bias[0]
+    from_h = h_prev @ recurrent_kernel + bias[1]
+    z = _sigmoid(from_x[:, :units] + from_h[:, :units])
+    r = _sigmoid(from_x[:, units : 2 * units] + from_h[:, units : 2 * units])
+    h_tilde = np.tanh(from_x[:, 2 * units :] + r * from_h[:, 2 * units :])
+    return z * h_prev + (1 - z) * h_tilde
+
+
+def gru_split(x_t, h_prev, kernel, recurrent_kernel, bias):
+    """Right, written differently: the blocks split into named matrices, scipy's expit."""
+    W_xz, W_xr, W_xh = np.split(kernel, 3, axis=1)
+    W_hz, W_hr, W_hh = np.split(recurrent_kernel, 3, axis=1)
+    b_x, b_h = bias
+    b_xz, b_xr, b_xh = np.split(b_x, 3)
+    b_hz, b_hr, b_hh = np.split(b_h, 3)
+    z = scipy.special.expit(x_t @ W_xz + b_xz + h_prev @ W_hz + b_hz)
+    r = scipy.special.expit(x_t @ W_xr + b_xr + h_prev @ W_hr + b_hr)
+    candidate = np.tanh(x_t @ W_xh + b_xh + r * (h_prev @ W_hh + b_hh))
+    return h_prev + (1 - z) * (candidate - h_prev)
+
+
+def gru_keras_cell(x_t, h_prev, kernel, recurrent_kernel, bias):
+    """Right, by Keras itself: a GRUCell given the weights."""
+    cell = keras.layers.GRUCell(h_prev.shape[1])
+    cell.build((None, x_t.shape[1]))
+    cell.set_weights([kernel, recurrent_kernel, bias])
+    h, _ = cell(x_t.astype("float32"), [h_prev.astype("float32")])
+    return keras.ops.convert_to_numpy(h)
+
+
+def gru_torch_order(x_t, h_prev, kernel, recurrent_kernel, bias):
+    """Reads the blocks as r, z, h: torch's order."""
+    units = h_prev.shape[1]
+    from_x = x_t @ kernel + bias[0]
+    from_h = h_prev @ recurrent_kernel + bias[1]
+    r = _sigmoid(from_x[:, :units] + from_h[:, :units])
+    z = _sigmoid(from_x[:, units : 2 * units] + from_h[:, units : 2 * units])
+    h_tilde = np.tanh(from_x[:, 2 * units :] + r * from_h[:, 2 * units :])
+    return z * h_prev + (1 - z) * h_tilde
+
+
+def gru_reversed(x_t, h_prev, kernel, recurrent_kernel, bias):
+    units = h_prev.shape[1]
+    from_x = x_t @ kernel + bias[0]
+    from_h = h_prev @ recurrent_kernel + bias[1]
+    z = _sigmoid(from_x[:, :units] + from_h[:, :units])
+    r = _sigmoid(from_x[:, units : 2 * units] + from_h[:, units : 2 * units])
+    h_tilde = np.tanh(from_x[:, 2 * units :] + r * from_h[:, 2 * units :])
+    return (1 - z) * h_prev + z * h_tilde
+
+
+def gru_reset_before(x_t, h_prev, kernel, recurrent_kernel, bias):
+    """d2l's formula: the reset gate applied to h_prev before the product."""
+    units = h_prev.shape[1]
+    W_xz, W_xr, W_xh = np.split(kernel, 3, axis=1)
+    W_hz, W_hr, W_hh = np.split(recurrent_kernel, 3, axis=1)
+    b_z, b_r, b_h = np.split(bias[0] + bias[1], 3)
+    z = _sigmoid(x_t @ W_xz + h_prev @ W_hz + b_z)
+    r = _sigmoid(x_t @ W_xr + h_prev @ W_hr + b_r)
+    assert W_hh.shape == (units, units)
+    h_tilde = np.tanh(x_t @ W_xh + (r * h_prev) @ W_hh + b_h)
+    return z * h_prev + (1 - z) * h_tilde
+
+
+def gru_input_bias_only(x_t, h_prev, kernel, recurrent_kernel, bias):
+    return gru_official(x_t, h_prev, kernel, recurrent_kernel, np.stack([bias[0], 0 * bias[1]]))
+
+
+def gru_summed_bias(x_t, h_prev, kernel, recurrent_kernel, bias):
+    """Both rows added to the input part: the candidate's recurrent bias escapes the reset gate."""
+    units = h_prev.shape[1]
+    from_x = x_t @ kernel + bias.sum(axis=0)
+    from_h = h_prev @ recurrent_kernel
+    z = _sigmoid(from_x[:, :units] + from_h[:, :units])
+    r = _sigmoid(from_x[:, units : 2 * units] + from_h[:, units : 2 * units])
+    h_tilde = np.tanh(from_x[:, 2 * units :] + r * from_h[:, 2 * units :])
+    return z * h_prev + (1 - z) * h_tilde
+
+
+def gru_flat_bias(x_t, h_prev, kernel, recurrent_kernel, bias):
+    """Treats the bias as one vector (3·units,), as in reset_after=False: it does not broadcast."""
+    units = h_prev.shape[1]
+    from_x = x_t @ kernel + bias
+    from_h = h_prev @ recurrent_kernel
+    z = _sigmoid(from_x[:, :units] + from_h[:, :units])
+    return z * h_prev
+
+
+def gru_activations_swapped(x_t, h_prev, kernel, recurrent_kernel, bias):
+    units = h_prev.shape[1]
+    from_x = x_t @ kernel + bias[0]
+    from_h = h_prev @ recurrent_kernel + bias[1]
+    z = np.tanh(from_x[:, :units] + from_h[:, :units])
+    r = np.tanh(from_x[:, units : 2 * units] + from_h[:, units : 2 * units])
+    h_tilde = _sigmoid(from_x[:, 2 * units :] + r * from_h[:, 2 * units :])
+    return z * h_prev + (1 - z) * h_tilde
+
+
+def gru_transposed(x_t, h_prev, kernel, recurrent_kernel, bias):
+    return gru_official(x_t, h_prev, kernel, recurrent_kernel, bias).T
+
+
+def gru_all_blocks(x_t, h_prev, kernel, recurrent_kernel, bias):
+    return _sigmoid(x_t @ kernel + bias[0] + h_prev @ recurrent_kernel + bias[1])
+
+
+def lstm_official(lstm):
+    kernel = lstm.weight_ih_l0.detach().numpy().T
+    recurrent_kernel = lstm.weight_hh_l0.detach().numpy().T
+    bias = (lstm.bias_ih_l0 + lstm.bias_hh_l0).detach().numpy()
+    return [kernel, recurrent_kernel, bias]
+
+
+def lstm_state_dict(lstm):
+    s = lstm.state_dict()
+    return (s["weight_ih_l0"].T, s["weight_hh_l0"].T, s["bias_ih_l0"] + s["bias_hh_l0"])
+
+
+def lstm_book(lstm):
+    return torch_lstm_to_keras(*[p.detach().numpy() for p in lstm.parameters()])
+
+
+def lstm_no_transpose(lstm):
+    kernel, recurrent_kernel, bias = lstm_official(lstm)
+    return [kernel.T, recurrent_kernel.T, bias]
+
+
+def lstm_recurrent_not_transposed(lstm):
+    kernel, recurrent_kernel, bias = lstm_official(lstm)
+    return [kernel, recurrent_kernel.T, bias]
+
+
+def lstm_only_bias_ih(lstm):
+    kernel, recurrent_kernel, _ = lstm_official(lstm)
+    return [kernel, recurrent_kernel, lstm.bias_ih_l0.detach().numpy()]
+
+
+def lstm_only_bias_hh(lstm):
+    kernel, recurrent_kernel, _ = lstm_official(lstm)
+    return [kernel, recurrent_kernel, lstm.bias_hh_l0.detach().numpy()]
+
+
+def _reordered(order):
+    """Reorders the four gate blocks of every array, as if torch's order differed from Keras'."""
+
+    def port(lstm):
+        return [np.concatenate([np.split(w, 4, axis=-1)[i] for i in order], axis=-1) for w in lstm_official(lstm)]
+
+    port.__name__ = "lstm_reordered_" + "".join("ifgo"[i] for i in order)
+    return port
+
+
+def lstm_gru_style(lstm):
+    """Swaps the first two blocks, as torch_gru_to_keras does for a GRU's r, z."""
+    weights = []
+    for w in lstm_official(lstm):
+        i, f, g, o = np.split(w, 4, axis=-1)
+        weights.append(np.concatenate([f, i, g, o], axis=-1))
+    return weights
+
+
+def lstm_four_arrays(lstm):
+    return [p.detach().numpy().T for p in lstm.parameters()]
+
+
+def lstm_joined_biases(lstm):
+    kernel, recurrent_kernel, _ = lstm_official(lstm)
+    biases = [lstm.bias_ih_l0.detach().numpy(), lstm.bias_hh_l0.detach().numpy()]
+    return [kernel, recurrent_kernel, np.concatenate(biases)]
+
+
+def lstm_reshaped(lstm):
+    w_ih, w_hh = lstm.weight_ih_l0.detach().numpy(), lstm.weight_hh_l0.detach().numpy()
+    bias = lstm_official(lstm)[2]
+    return [w_ih.reshape(w_ih.shape[1], -1), w_hh.reshape(w_hh.shape[1], -1), bias]
+
+
+def lstm_not_detached(lstm):
+    return [lstm.weight_ih_l0.T, lstm.weight_hh_l0.T, lstm.bias_ih_l0 + lstm.bias_hh_l0]
+
+
+def targets_official(X, delay):
+    steps = X.shape[1]
+    return (X[:, steps - 1 - delay] > 0).astype(np.float32)
+
+
+def targets_booleans(X, delay):
+    """Right: booleans equal the 0/1 targets."""
+    return X[:, -1 - delay] > 0
+
+
+def targets_where(X, delay):
+    return np.where(X[:, X.shape[1] - delay - 1, 0] > 0, 1.0, 0.0).reshape(-1, 1)
+
+
+def targets_torch(X, delay):
+    return (torch.from_numpy(X)[:, -(delay + 1)] > 0).float()
+
+
+def targets_book(X, delay):
+    return memory_targets(X, [delay])
+
+
+def targets_minus_delay(X, delay):
+    return (X[:, -delay] > 0).astype(np.float32)
+
+
+def targets_steps_minus_delay(X, delay):
+    return (X[:, X.shape[1] - delay] > 0).astype(np.float32)
+
+
+def targets_one_early(X, delay):
+    return (X[:, X.shape[1] - 2 - delay] > 0).astype(np.float32)
+
+
+def targets_at_least_zero(X, delay):
+    return (X[:, -1 - delay] >= 0).astype(np.float32)
+
+
+def targets_flat(X, delay):
+    return (X[:, -1 - delay, 0] > 0).astype(np.float32)
+
+
+def targets_from_start(X, delay):
+    return (X[:, delay] > 0).astype(np.float32)
+
+
+def targets_values(X, delay):
+    return X[:, -1 - delay]
+
+
+def targets_sign(X, delay):
+    return np.sign(X[:, -1 - delay])
+
+
+def targets_last_step(X, delay):
+    return (X[:, -1] > 0).astype(np.float32)
+
+
+def targets_every_step(X, delay):
+    return (X > 0).astype(np.float32)
+
+
+def targets_negative(X, delay):
+    return (X[:, -1 - delay] < 0).astype(np.float32)
+
+
 # --- the exercises that train: chapters 3, 4 and 5 ---------------------------------------------
 
 
@@ -943,6 +1202,21 @@ RIGHT = [
     ("ch05.check_scaling", scaling_official),
     ("ch05.check_scaling", scaling_sample_std),
     ("ch05.check_scaling", scaling_book_scaler),
+    ("ch06.check_lstm_param_counts", (4 * 16 * (8 + 16 + 1), 4 * 16 * (8 + 16 + 2))),
+    ("ch06.check_lstm_param_counts", (np.int64(1600), 1664.0)),
+    ("ch06.check_lstm_param_counts", (4 * (16 * 8 + 16 * 16 + 16), 4 * (16 * 8 + 16 * 16 + 2 * 16))),
+    ("ch06.check_gru_step", gru_official),
+    ("ch06.check_gru_step", gru_split),
+    ("ch06.check_gru_step", gru_keras_cell),
+    ("ch06.check_gru_step", book_gru_step),
+    ("ch06.check_torch_lstm_to_keras", lstm_official),
+    ("ch06.check_torch_lstm_to_keras", lstm_state_dict),
+    ("ch06.check_torch_lstm_to_keras", lstm_book),
+    ("ch06.check_delay_targets", targets_official),
+    ("ch06.check_delay_targets", targets_booleans),
+    ("ch06.check_delay_targets", targets_where),
+    ("ch06.check_delay_targets", targets_torch),
+    ("ch06.check_delay_targets", targets_book),
     ("ch03.check_trained_rnn", fit_rnn_torch),
     ("ch03.check_trained_rnn", fit_rnn_torch_module),
     ("ch03.check_trained_rnn", fit_rnn_keras),
@@ -1099,6 +1373,50 @@ WRONG = [
     ("ch05.check_scaling", scaling_in_place, "changed the series"),
     ("ch05.check_scaling", scaling_min_max, "min–max"),
     ("ch05.check_scaling", scaling_no_centering, "subtract the training mean"),
+    ("ch06.check_lstm_param_counts", (4 * 16 * (8 + 16), 4 * 16 * (8 + 16)), "leaves out the bias, 4·units"),
+    ("ch06.check_lstm_param_counts", (4 * 16 * (8 + 16) + 16, 1664), "one per unit of each gate"),
+    ("ch06.check_lstm_param_counts", (1600, 1600), "two bias vectors"),
+    ("ch06.check_lstm_param_counts", (1664, 1664), "counts two biases"),
+    ("ch06.check_lstm_param_counts", (1664, 1600), "swapped"),
+    ("ch06.check_lstm_param_counts", (3 * 16 * (8 + 16 + 2), 3 * 16 * (8 + 16 + 2)), "three gate blocks"),
+    ("ch06.check_lstm_param_counts", (3 * 16 * (8 + 16 + 1), 1664), "three gate blocks"),
+    ("ch06.check_lstm_param_counts", (1600, 3 * 16 * (8 + 16 + 2)), "three gate blocks"),
+    ("ch06.check_lstm_param_counts", (16 * (8 + 16 + 1), 16 * (8 + 16 + 2)), "a SimpleRNN's count"),
+    ("ch06.check_lstm_param_counts", (1600, 16 * (8 + 16 + 2)), "an nn.RNN's count"),
+    ("ch06.check_lstm_param_counts", (10 * 1600, 1664), "time steps never count"),
+    ("ch06.check_lstm_param_counts", (1600, 10 * 1664), "time steps never count"),
+    ("ch06.check_lstm_param_counts", (1600, 4 * 16 * (8 + 16)), "leaves out both biases"),
+    ("ch06.check_gru_step", gru_torch_order, "z and r blocks are swapped"),
+    ("ch06.check_gru_step", gru_reversed, "z weighs the old state"),
+    ("ch06.check_gru_step", gru_reset_before, "resets after the product"),
+    ("ch06.check_gru_step", gru_input_bias_only, "add row 1, the recurrent bias"),
+    ("ch06.check_gru_step", gru_summed_bias, "goes inside the reset"),
+    ("ch06.check_gru_step", gru_flat_bias, "row 0 the input bias, row 1 the recurrent bias"),
+    ("ch06.check_gru_step", gru_activations_swapped, "use the sigmoid σ"),
+    ("ch06.check_gru_step", gru_transposed, "transposed"),
+    ("ch06.check_gru_step", gru_all_blocks, "all three blocks"),
+    ("ch06.check_torch_lstm_to_keras", lstm_no_transpose, "transpose weight_ih_l0"),
+    ("ch06.check_torch_lstm_to_keras", lstm_recurrent_not_transposed, "transpose weight_hh_l0"),
+    ("ch06.check_torch_lstm_to_keras", lstm_only_bias_ih, "only bias_ih_l0"),
+    ("ch06.check_torch_lstm_to_keras", lstm_only_bias_hh, "only bias_hh_l0"),
+    ("ch06.check_torch_lstm_to_keras", _reordered((0, 2, 1, 3)), "reordered the gate blocks to i, g, f, o"),
+    ("ch06.check_torch_lstm_to_keras", lstm_gru_style, "reordered the gate blocks to f, i, g, o"),
+    ("ch06.check_torch_lstm_to_keras", _reordered((0, 3, 1, 2)), "reordered the gate blocks to i, o, f, g"),
+    ("ch06.check_torch_lstm_to_keras", lstm_four_arrays, "one bias: return three arrays"),
+    ("ch06.check_torch_lstm_to_keras", lstm_joined_biases, "end to end"),
+    ("ch06.check_torch_lstm_to_keras", lstm_reshaped, "transpose it with .T"),
+    ("ch06.check_torch_lstm_to_keras", lstm_not_detached, "detach"),
+    ("ch06.check_delay_targets", targets_minus_delay, "off by one: you read the step after"),
+    ("ch06.check_delay_targets", targets_steps_minus_delay, "off by one: you read the step after"),
+    ("ch06.check_delay_targets", targets_one_early, "off by one: you read the step before"),
+    ("ch06.check_delay_targets", targets_at_least_zero, "exactly 0 is not positive"),
+    ("ch06.check_delay_targets", targets_flat, "return shape (n, 1)"),
+    ("ch06.check_delay_targets", targets_from_start, "from the start"),
+    ("ch06.check_delay_targets", targets_values, "not the input itself"),
+    ("ch06.check_delay_targets", targets_sign, "np.sign"),
+    ("ch06.check_delay_targets", targets_last_step, "ignore delay"),
+    ("ch06.check_delay_targets", targets_every_step, "a target for every step"),
+    ("ch06.check_delay_targets", targets_negative, "not negative"),
     ("ch03.check_trained_rnn", fit_rnn_no_dense, "put a Dense layer on top"),
     ("ch03.check_trained_rnn", fit_rnn_few_epochs, "train longer"),
     ("ch03.check_trained_rnn", fit_rnn_mean, "hardly vary"),
@@ -1202,6 +1520,35 @@ def test_rnn_param_count_of_zero_gets_a_sensible_hint():
     assert "multiple" not in result.message and "at least 1" in result.message
 
 
+def test_delay_cases_hold_exact_zeros_and_reach_both_ends():
+    """Every case can tell > 0 from >= 0, and the delays include 0 and steps − 1."""
+    delays = set()
+    for _, X, delay in ch06._delay_cases():
+        steps = X.shape[1]
+        assert X.dtype == np.float32 and X.shape[2] == 1
+        assert np.any(X[:, steps - 1 - delay] == 0), (X.shape, delay)
+        delays.add((delay, steps))
+    assert any(delay == 0 for delay, _ in delays)
+    assert any(delay == steps - 1 for delay, steps in delays)
+
+
+def test_delay_targets_as_booleans_pass_with_a_note_about_floats():
+    result = run(ch06.check_delay_targets, targets_booleans)
+    assert result and ".astype(np.float32)" in result.message
+    assert "booleans" not in run(ch06.check_delay_targets, targets_official).message
+
+
+def test_gru_step_mistakes_start_from_the_reference():
+    """The checker's mistake model, without a mistake, is rnnbook.gated.gru_step (hence Keras' GRU)."""
+    rng = np.random.default_rng(0)
+    x, h = rng.normal(size=(3, 2)), rng.uniform(-1, 1, size=(3, 4))
+    kernel, recurrent_kernel = rng.normal(size=(2, 12)), rng.normal(size=(4, 12))
+    bias = _report.nonzero(rng, (2, 12))
+    assert np.allclose(
+        ch06._gru(x, h, kernel, recurrent_kernel, bias), book_gru_step(x, h, kernel, recurrent_kernel, bias)
+    )
+
+
 # --- the official solutions, taken from the chapters -------------------------------------------
 
 SOLUTION = re.compile(r"```\{solution-start\}.*?```\{solution-end\}", re.S)
@@ -1251,7 +1598,7 @@ def test_every_checker_is_called_by_an_official_solution():
 def test_official_solutions_pass_their_checkers(chapter, capsys):
     """Run the chapter's setup cell, then its solution cells in order, as a reader would."""
     setup, cells = SOLUTIONS[chapter]
-    expected = 4 if chapter < "03" else 5  # from chapter 3 on, a fifth exercise trains a network
+    expected = 5 if "03" <= chapter < "06" else 4  # chapters 3 to 5 have a fifth, training a network
     assert len(cells) == expected, f"{chapter}: expected {expected} solution cells, found {len(cells)}"
     namespace: dict = {}
     _run_cell(namespace, setup)
@@ -1280,6 +1627,9 @@ FUNCTION_CHECKERS = [
         "check_trained_rnn",
         "check_padded_training",
         "check_forecaster",
+        "check_gru_step",
+        "check_torch_lstm_to_keras",
+        "check_delay_targets",
     }
 ]
 VALUE_CHECKERS = [name for name in CHECKERS if name not in FUNCTION_CHECKERS and name != "ch04.check_leaky_cell"]
@@ -1331,7 +1681,12 @@ def test_function_checkers_turn_bad_answers_into_hints(name, answer, hint):
 )
 def test_value_checkers_turn_bad_answers_into_hints(name, answer):
     checker = CHECKERS[name]
-    arity = {"ch02.check_counter": 3, "ch03.check_param_counts": 2, "ch04.check_torch_shapes": 3}.get(name, 1)
+    arity = {
+        "ch02.check_counter": 3,
+        "ch03.check_param_counts": 2,
+        "ch04.check_torch_shapes": 3,
+        "ch06.check_lstm_param_counts": 2,
+    }.get(name, 1)
     result = run(checker, (answer,) * arity)
     assert not result
     assert result.message and "Traceback" not in result.message
@@ -1458,6 +1813,8 @@ def test_outside_the_main_thread_checkers_run_without_a_limit(short_limit):
         ("ch03.check_forward", forward_relu),
         ("ch04.check_leaky_cell", make_cell(bias=True, bias_inside=False)),
         ("ch05.check_scaling", scaling_leaky_mean),
+        ("ch06.check_gru_step", gru_reversed),
+        ("ch06.check_torch_lstm_to_keras", lstm_gru_style),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
@@ -1473,6 +1830,7 @@ def test_checkers_leave_the_random_state_alone():
     assert run(ch01.check_linear_port, port_official)
     assert run(ch03.check_torch_to_keras_weights, torch_official)
     assert run(ch04.check_torch_shapes, ((4, 32, 16), (32, 10, 32), (4, 32, 16)))
+    assert run(ch06.check_torch_lstm_to_keras, lstm_official)
     assert np.array_equal(np.random.get_state()[1], numpy_state)
     assert torch.equal(torch.get_rng_state(), torch_state)
 
@@ -1503,6 +1861,11 @@ def test_checkers_use_random_nonzero_biases():
         ("ch03.check_trained_rnn", fit_rnn_mean),
         ("ch04.check_padded_training", fit_padded_last_real_step),
         ("ch05.check_forecaster", forecaster_naive),
+        ("ch06.check_lstm_param_counts", (1248, 1248)),
+        ("ch06.check_gru_step", gru_reset_before),
+        ("ch06.check_torch_lstm_to_keras", lstm_only_bias_hh),
+        ("ch06.check_delay_targets", targets_at_least_zero),
+        ("ch06.check_delay_targets", targets_booleans),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )

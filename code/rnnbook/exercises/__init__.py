@@ -14,7 +14,7 @@ For grading, ``RNNBOOK_STRICT=1`` in the environment turns every ✗ into a rais
 (an ``AssertionError`` with the ✗ line's message), which graders such as nbgrader count as a failed test.
 """
 
-from rnnbook.exercises import ch01, ch02, ch03, ch04, ch05
+from rnnbook.exercises import ch01, ch02, ch03, ch04, ch05, ch06
 from rnnbook.exercises._report import STRICT_VARIABLE, CheckFailed, CheckResult
 
-__all__ = ["STRICT_VARIABLE", "CheckFailed", "CheckResult", "ch01", "ch02", "ch03", "ch04", "ch05"]
+__all__ = ["STRICT_VARIABLE", "CheckFailed", "CheckResult", "ch01", "ch02", "ch03", "ch04", "ch05", "ch06"]
