@@ -78,6 +78,25 @@ def positive_int(value, name: str) -> int:
     return int(value)
 
 
+def whole_number(value) -> bool:
+    """Whether ``value`` is a whole number (Python's or NumPy's integers, not booleans)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def seed_value(seed) -> int:
+    """Return ``seed`` as an int, requiring a whole number >= 0."""
+    if not whole_number(seed) or seed < 0:
+        raise ValueError(tr("seed must be a whole number >= 0, got {seed!r}", seed=seed))
+    return int(seed)
+
+
+def learning_rate(lr) -> float:
+    """Return ``lr`` as a float, requiring a finite number > 0."""
+    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:
+        raise ValueError(tr("lr must be a positive number, got {value!r}", value=lr))
+    return float(lr)
+
+
 def check_choice(value, name: str, choices) -> str:
     """Require ``value`` to be one of ``choices``."""
     if value not in choices:

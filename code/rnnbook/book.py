@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 
+from rnnbook._validate import seed_value
 from rnnbook.i18n import tr
 
 
@@ -95,8 +96,7 @@ def seed_everything(seed: int = 42) -> None:
     kernel) starts, e.g. ``PYTHONHASHSEED=0 jupyter lab``; the book's build does so for the kernels
     that run the chapters.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(tr("seed must be a whole number >= 0, got {seed!r}", seed=seed))
+    seed = seed_value(seed)
     random.seed(seed)
     np.random.seed(seed)
     if "keras" in sys.modules:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnnbook._validate import as_array, positive_int, require
+from rnnbook._validate import as_array, learning_rate, positive_int, require
 from rnnbook.i18n import tr
 
 
@@ -129,12 +129,6 @@ def _as_tensor(values, name: str, ndim):
     return torch.from_numpy(as_array(values, name, ndim=ndim).astype(np.float32))
 
 
-def _learning_rate(lr) -> float:
-    if not (isinstance(lr, (int, float)) and lr > 0 and np.isfinite(lr)):
-        raise ValueError(tr("lr must be a positive number, got {value!r}", value=lr))
-    return float(lr)
-
-
 def _one_target_per_window(X, y) -> None:
     if X.shape[0] != y.shape[0]:
         raise ValueError(
@@ -168,7 +162,7 @@ def train_ensemble(
     if not isinstance(model, RNNEnsemble):
         raise ValueError(tr("model must be an RNNEnsemble, got {type}", type=type(model).__name__))
     epochs = positive_int(epochs, "epochs")
-    lr = _learning_rate(lr)
+    lr = learning_rate(lr)
     X, y = _as_tensor(X, "X", 3), _as_tensor(y, "y", 2)
     _one_target_per_window(X, y)
     S = model.members
@@ -363,7 +357,7 @@ def fit_keras_ensemble(model, X, y, X_val, y_val, *, epochs: int, lr: float = 0.
     info = _check_keras_ensemble(model)
     S, outputs = info["members"], info["outputs"]
     epochs, every = positive_int(epochs, "epochs"), positive_int(every, "every")
-    lr = _learning_rate(lr)
+    lr = learning_rate(lr)
     arrays = []
     for name, values, ndim in (("X", X, 3), ("y", y, 2), ("X_val", X_val, 3), ("y_val", y_val, 2)):
         arrays.append(as_array(values, name, ndim=ndim).astype("float32"))

@@ -30,7 +30,15 @@ import sys
 
 import numpy as np
 
-from rnnbook._validate import as_array, check_choice, positive_int, require
+from rnnbook._validate import (
+    as_array,
+    check_choice,
+    learning_rate,
+    positive_int,
+    require,
+    seed_value,
+    whole_number,
+)
 from rnnbook.i18n import tr
 
 KINDS = ("sign", "value")
@@ -39,10 +47,6 @@ CELLS = ("simple_rnn", "gru", "lstm")
 GATES = {"simple_rnn": 1, "gru": 3, "lstm": 4}
 """Blocks of units per cell: Keras' kernels have ``GATES[cell] * units`` columns (GRU z|r|h, LSTM
 i|f|c|o), torch's weights as many rows (GRU r|z|n, LSTM i|f|g|o)."""
-
-
-def _whole(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
 def delay_task(num_sequences: int, steps: int, delay: int, seed: int = 0, kind: str = "sign"):
@@ -56,7 +60,7 @@ def delay_task(num_sequences: int, steps: int, delay: int, seed: int = 0, kind: 
     """
     n = positive_int(num_sequences, "num_sequences")
     T = positive_int(steps, "steps")
-    if not _whole(delay) or delay < 0:
+    if not whole_number(delay) or delay < 0:
         raise ValueError(
             tr(
                 "delay must be a whole number >= 0 (0 = the last input itself, 1 = the one before it), got {delay!r}",
@@ -73,8 +77,7 @@ def delay_task(num_sequences: int, steps: int, delay: int, seed: int = 0, kind: 
                 needed=delay + 1,
             )
         )
-    if not _whole(seed) or seed < 0:
-        raise ValueError(tr("seed must be a whole number >= 0, got {seed!r}", seed=seed))
+    seed = seed_value(seed)
     check_choice(kind, "kind", KINDS)
     X = np.random.default_rng(int(seed)).standard_normal((n, T, 1)).astype(np.float32)
     target = X[:, T - 1 - int(delay), :].copy()  # (n, 1)
@@ -125,12 +128,6 @@ def delay_accuracy(predictions, y, threshold: float = 0.0) -> float:
 # --------------------------------------------------------------------------- many delays at once
 
 
-def _seed(seed) -> int:
-    if not _whole(seed) or seed < 0:
-        raise ValueError(tr("seed must be a whole number >= 0, got {seed!r}", seed=seed))
-    return int(seed)
-
-
 def _sequences(X, name: str = "X") -> np.ndarray:
     """X as float32 ``(sequences, steps, features)`` with at least one sequence and one step."""
     X = as_array(X, name, ndim=3, axes="(sequences, steps, features)")
@@ -169,7 +166,7 @@ def memory_targets(X, delays, seeds: int = 1) -> np.ndarray:
             )
         )
     values = np.asarray(delays, dtype=object) if not isinstance(delays, (str, bytes)) else None
-    if values is None or values.ndim != 1 or values.size == 0 or not all(_whole(k) and k >= 0 for k in values):
+    if values is None or values.ndim != 1 or values.size == 0 or not all(whole_number(k) and k >= 0 for k in values):
         raise ValueError(
             tr(
                 "delays must be a non-empty list of whole numbers >= 0, e.g. [1, 2, 4, 8], got {delays!r}",
@@ -242,14 +239,8 @@ def _orders(sequences: int, epochs: int, seed: int) -> np.ndarray:
     return np.stack([rng.permutation(sequences) for _ in range(epochs)]).astype(np.int64)
 
 
-def _learning_rate(lr) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:
-        raise ValueError(tr("lr must be a positive number, got {value!r}", value=lr))
-    return float(lr)
-
-
 def _member_index(k, members: int) -> int:
-    if not (_whole(k) and 0 <= k < members):
+    if not (whole_number(k) and 0 <= k < members):
         raise ValueError(tr("member must be an index in 0..{last}, got {k!r}", last=members - 1, k=k))
     return int(k)
 
@@ -320,7 +311,7 @@ def keras_memory_ensemble(cell: str, members: int, units: int, steps: int, seed:
     cell = _check_cell(cell)
     members, units = positive_int(members, "members"), positive_int(units, "units")
     steps, features = positive_int(steps, "steps"), positive_int(features, "features")
-    seed = _seed(seed)
+    seed = seed_value(seed)
     keras = _keras("keras_memory_ensemble")
     gates, width = GATES[cell], members * units
     kernel = np.zeros((features, gates * width), dtype=np.float32)
@@ -503,7 +494,7 @@ def fit_memory_ensemble(
     X = _keras_sequences(info, X)
     Y = _targets(Y, members, len(X))
     epochs, batch_size = positive_int(epochs, "epochs"), positive_int(batch_size, "batch_size")
-    lr, seed = _learning_rate(lr), _seed(seed)
+    lr, seed = learning_rate(lr), seed_value(seed)
     if not isinstance(jit_compile, (bool, np.bool_)):
         raise ValueError(tr("{name} must be True or False, got {value!r}", name="jit_compile", value=jit_compile))
 
@@ -657,7 +648,7 @@ def torch_memory_ensemble(cell: str, members: int, units: int, seed: int = 0, fe
     """
     cell = _check_cell(cell)
     members, units = positive_int(members, "members"), positive_int(units, "units")
-    features, seed = positive_int(features, "features"), _seed(seed)
+    features, seed = positive_int(features, "features"), seed_value(seed)
     _, MemoryEnsemble = _torch_classes()
     return MemoryEnsemble(cell, members, units, features, seed)
 
@@ -702,7 +693,7 @@ def train_memory_ensemble(model, X, Y, *, epochs: int, batch_size: int = 128, lr
     X = _torch_sequences(model, X)
     Y = _targets(Y, model.members, len(X))
     epochs, batch_size = positive_int(epochs, "epochs"), positive_int(batch_size, "batch_size")
-    lr, seed = _learning_rate(lr), _seed(seed)
+    lr, seed = learning_rate(lr), seed_value(seed)
     X_all, Y_all = torch.from_numpy(X), torch.from_numpy(Y)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     history = np.zeros((epochs, model.members))
