@@ -313,6 +313,16 @@ def on_html_page_context(app, pagename, templatename, context, doctree) -> None:
     ]
     entry = _language_entry(config)
     context["hs_labels"] = entry
+    # editions: the latest at <site>/<lang>/, each released one at <site>/v<edition>/<lang>/
+    current = config.hs_current_edition
+    context["hs_editions"] = [
+        {"name": entry["edition_latest"], "url": f"{config.hs_site_url}{lang}/{pagename}.html", "current": not current},
+        *(
+            {"name": e, "url": f"{config.hs_site_url}v{e}/{lang}/{pagename}.html", "current": current == f"v{e}"}
+            for e in config.hs_editions
+        ),
+    ]
+    context["hs_pdf_url"] = "../" * depth + pdf_name(lang)
     # "" makes the theme log an error; upstream patch "default-mode" (UPSTREAM_PATCHES)
     context["default_mode"] = context.get("default_mode") or "auto"
     if pagename in notebook_pages(app.env):
@@ -322,6 +332,26 @@ def on_html_page_context(app, pagename, templatename, context, doctree) -> None:
         # every chapter has exercises: its student notebook (answer cells, no solutions) beside it
         context["hs_exercises_download_url"] = f"{to_lang_root}{NOTEBOOK_DIR}/{pagename}{EXERCISES_SUFFIX}.ipynb"
         context["hs_exercises_colab_url"] = colab_url(config, lang, pagename + EXERCISES_SUFFIX)
+
+
+LATEST_TARGET = re.compile(r"^(?P<title>.*?)\s*<(?P<page>[\w/.-]+?)(?P<anchor>#[\w-]+)?>$", re.S)
+
+
+def latest_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{hs-latest}`title <chapters/page>```: a link to that page of the latest edition, in the page's
+    language; a released edition's pages use it for what changes after the release (errata)."""
+    match = LATEST_TARGET.match(text)
+    if not match:
+        message = inliner.reporter.error(f"expected {{hs-latest}}`title <chapters/page>`, got {text!r}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    config = inliner.document.settings.env.config
+    url = f"{config.hs_site_url}{config.language or 'en'}/{match['page']}.html{match['anchor'] or ''}"
+    return [nodes.reference(rawtext, match["title"], refuri=url)], []
+
+
+def pdf_name(lang: str) -> str:
+    """The language's book as one PDF, at the root of its site (scripts/book/pdf.py prints it)."""
+    return f"hidden-state-{lang}.pdf"
 
 
 def colab_url(config, lang: str, pagename: str) -> str:
@@ -575,7 +605,6 @@ class LocaliseGluedNumbers(SphinxPostTransform):
 # Upstream patch "header-buttons" (UPSTREAM_PATCHES): the theme's labels and messages.
 HEADER_TOOLTIPS = {
     "download-buttons": "Download this page",
-    "download-pdf-button": "Print to PDF",
     "download-notebook-button": "Download notebook file",
     "fullscreen-button": "Fullscreen mode",
     "source-repository-button": "Source repository",
@@ -602,6 +631,10 @@ def translate_theme(app, pagename, templatename, context, doctree) -> None:
                 walk(button["buttons"])
 
     def keep(button):
+        if button.get("label") == "download-pdf-button":  # the book's PDF, not the print dialog
+            button.pop("javascript", None)
+            button.update(type="link", url=context["hs_pdf_url"], tooltip=_language_entry(app.config)["download_pdf"])
+            return True
         if button.get("label") != "download-source-button" or lang == "en":
             return True
         if context.get("hs_download_url"):  # a chapter: its notebook in this language instead
@@ -621,11 +654,16 @@ def setup(app):
     app.add_config_value("hs_languages", {}, "html")
     app.add_config_value("hs_notebooks_branch", "notebooks", "html")
     app.add_config_value("hs_site_url", "", "html")
+    app.add_config_value("hs_edition", "", "html")
+    app.add_config_value("hs_editions", [], "html")
+    # "" for the latest edition; v1.0 when ./book build builds the tagged release
+    app.add_config_value("hs_current_edition", "", "html")
     # after sphinx-exercise's init_numfig; upstream patch "exercise-numbers-and-titles"
     app.connect("config-inited", on_config_inited, priority=600)
     # before sphinx-togglebutton writes the hints; upstream patch "toggle-hints"
     app.connect("config-inited", translate_toggle_hints, priority=400)
     app.add_js_file("hidden-state.js", priority=900)
+    app.add_role("hs-latest", latest_role)
     app.connect("html-page-context", on_html_page_context)
     # after the theme's buttons; upstream patch "header-buttons"
     app.connect("html-page-context", translate_theme, priority=900)

@@ -35,6 +35,7 @@ import nbformat
 
 from book.config import LANGUAGES  # _config.yml's hs_languages
 from notebooks import EXERCISES_SUFFIX  # scripts/notebooks.py, which writes the student notebooks
+from rnnbook.exercises._watch import MARKER as WATCH_MARKER
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
@@ -54,6 +55,13 @@ for _name in sorted(m for m in sys.modules if m.startswith("rnnbook.exercises.ch
     importlib.reload(sys.modules[_name])
 """
 
+# Every grading kernel starts by wrapping rnnbook's reference implementations (rnnbook.exercises._watch), so
+# that each check can report the ones the answer called; the check cell reports them even when it fails.
+WATCH_START = "from rnnbook.exercises import _watch; _watch.install()"
+# The check's last expression keeps its value, so that the checker's ✓/✗ line is still displayed.
+WATCH_REPORT = "\ntry:\n{body}\nfinally:\n    _watch.report({name!r})\n{shown}"
+_CHECK_CALL = re.compile(r"\b(ch\d\d)\.(check_\w+)\(")
+
 NBGRADER_STUDENT = "student"  # every submission has a course directory of its own: nbgrader never sees real ids
 CELL_TIMEOUT = 180.0  # seconds per cell; the book's longest takes well under a minute
 NOTEBOOK_TIMEOUT = 1800.0
@@ -61,6 +69,8 @@ NOTEBOOK_TIMEOUT = 1800.0
 # The report's own words, written for each language (the checkers' messages come in the student's language).
 LABELS = {
     "en": {
+        "delegates": "Exercise {number}: your answer calls the book's own implementation ({names}) instead of "
+        "computing the result itself; your instructor will review it.",
         "title": "Feedback on your exercises",
         "student": "Student",
         "chapter": "Chapter",
@@ -90,6 +100,8 @@ LABELS = {
         "grader_failed": "The notebook could not be graded ({error}): every exercise gets 0 points.",
     },
     "ru": {
+        "delegates": "Упражнение {number}: ваш ответ вызывает готовую реализацию из книги ({names}) вместо того, "
+        "чтобы вычислять результат самостоятельно; преподаватель проверит его вручную.",
         "title": "Результаты проверки упражнений",
         "student": "Студент",
         "chapter": "Глава",
@@ -120,6 +132,7 @@ LABELS = {
         "grader_failed": "Блокнот не удалось проверить ({error}): за все упражнения 0 баллов.",
     },
     "zh_CN": {
+        "delegates": "练习 {number}：你的答案直接调用了本书自带的实现（{names}），而不是自己计算结果；老师会人工复查。",
         "title": "练习批改结果",
         "student": "学生",
         "chapter": "章节",
@@ -147,6 +160,8 @@ LABELS = {
         "grader_failed": "笔记本无法批改（{error}）：所有练习均记 0 分。",
     },
     "ja": {
+        "delegates": "演習 {number}：あなたの解答は自分で計算する代わりに本書の実装（{names}）を呼び出しています。"
+        "担当教員が確認します。",
         "title": "演習の採点結果",
         "student": "学生",
         "chapter": "章",
@@ -189,6 +204,7 @@ class Exercise:
     points: float = 0.0
     passed: bool | None = None  # None: the check did not run
     message: str = ""
+    delegates_to: list[str] = field(default_factory=list)  # rnnbook's reference implementations it called
 
 
 @dataclass
@@ -326,7 +342,14 @@ def _write_kernel(jupyter: Path) -> None:
     spec = jupyter / "kernels" / KERNEL_NAME
     spec.mkdir(parents=True, exist_ok=True)
     kernel = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [
+            sys.executable,
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            "{connection_file}",
+            f"--IPKernelApp.exec_lines={WATCH_START}",
+        ],
         "display_name": "Hidden State (grading)",
         "language": "python",
         "env": KERNEL_ENV,
@@ -403,6 +426,24 @@ def _last_error(log: str) -> str:
     return (f"{found[-1][0]}: {found[-1][1]}".strip(": ") if found else "nbgrader failed")[:300]
 
 
+def _watched_check(source: str, name: str) -> str:
+    """The check cell's code run inside try/finally, so that _watch reports even when the check fails;
+    a last expression is assigned inside and shown after, as the cell would have shown it."""
+    import ast
+
+    body = ast.parse(source).body
+    lines = source.strip().splitlines()
+    shown = ""
+    if body and isinstance(body[-1], ast.Expr):
+        last = body[-1]
+        before = lines[: last.lineno - 1]
+        expression = "\n".join(lines[last.lineno - 1 : last.end_lineno])
+        lines = [*before, f"_hs_checked = {expression}"]
+        shown = "_hs_checked\n"
+    indented = "\n".join("    " + line if line else "" for line in lines)
+    return WATCH_REPORT.format(body=indented, name=name, shown=shown)
+
+
 def _prepare(source: Source, work: Path, cell_timeout: float) -> tuple[Path | None, str]:
     """A course directory with the source released by `nbgrader generate_assignment`; copied for each student."""
     course = work / "templates" / source.assignment
@@ -412,7 +453,11 @@ def _prepare(source: Source, work: Path, cell_timeout: float) -> tuple[Path | No
     nb = nbformat.read(source.path, as_version=4)
     for cell in nb.cells:
         if "check" in cell.metadata.get("tags", []):
-            cell.source = STRICT_AGAIN + cell.source
+            call = _CHECK_CALL.search(cell.source)
+            check = cell.source
+            if call:
+                check = "from rnnbook.exercises import _watch\n" + _watched_check(cell.source, f"{call[1]}.{call[2]}")
+            cell.source = STRICT_AGAIN + check
     nbformat.write(nb, course / "source" / source.assignment / source.path.name)
     _config(course, cell_timeout)
     code, log = _nbgrader(["generate_assignment", source.assignment, "--force"], course, _nbgrader_env(work), 600)
@@ -427,6 +472,17 @@ def _text_of(outputs: list) -> str:
         elif output.get("output_type") in ("execute_result", "display_data"):
             parts.append(output.get("data", {}).get("text/plain", ""))
     return _ANSI.sub("", "".join(p if isinstance(p, str) else "".join(p) for p in parts)).strip()
+
+
+def _split_watch(text: str) -> tuple[str, list[str]]:
+    """The check's output without rnnbook.exercises._watch's line, and the names that line gives."""
+    kept, names = [], []
+    for line in text.splitlines():
+        if line.startswith(WATCH_MARKER):
+            names += [n.strip() for n in line.split(":", 1)[1].split(",") if n.strip()]
+        else:
+            kept.append(line)
+    return "\n".join(kept).strip(), names
 
 
 def _error_of(outputs: list) -> dict | None:
@@ -461,11 +517,14 @@ def _read_results(student: Student, source: Source, course: Path, cell_timeout: 
         error = _error_of(cell.get("outputs", []))
         exercise = by_grade_id.get(grading.get("grade_id"))
         if exercise is not None and grading.get("grade"):
+            shown, exercise.delegates_to = _split_watch(_text_of(cell.get("outputs", [])))
+            if exercise.delegates_to:
+                student.problem("delegates", number=exercise.number, names=", ".join(exercise.delegates_to))
             if cell.get("execution_count") is None and not cell.get("outputs"):
                 exercise.passed, exercise.message = False, LABELS[student.lang]["not_run"]
             elif error is None:
                 exercise.passed = True
-                exercise.message = _text_of(cell.outputs) or LABELS[student.lang]["no_output"]
+                exercise.message = shown or LABELS[student.lang]["no_output"]
             elif error.get("ename") == "CellTimeoutError":
                 exercise.passed = False
                 exercise.message = _describe(error)
@@ -653,12 +712,20 @@ def write_csv(students: list[Student], path: Path) -> None:
     numbers = sorted({n for s in students for n in s.exercises}, key=_number_key)
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
-        writer.writerow(["student", *numbers, "total", "max"])
+        writer.writerow(["student", *numbers, "total", "max", "calls_reference"])
         for student in students:
             row = [_points(student.exercises[n].points) if n in student.exercises else "" for n in numbers]
             total = sum(e.points for e in student.exercises.values())
             maximum = sum(e.max_points for e in student.exercises.values())
-            writer.writerow([student.name, *row, _points(total), _points(maximum) if student.exercises else ""])
+            # exercises whose answer called rnnbook's own implementation: for the instructor to review
+            flagged = "; ".join(
+                f"{n}: {', '.join(student.exercises[n].delegates_to)}"
+                for n in numbers
+                if n in student.exercises and student.exercises[n].delegates_to
+            )
+            writer.writerow(
+                [student.name, *row, _points(total), _points(maximum) if student.exercises else "", flagged]
+            )
 
 
 def _rows(student: Student) -> list[tuple[str, str, str, str]]:

@@ -219,7 +219,7 @@ def extract_rnnbook(root: Path):
         with path.open("rb") as f:
             add(f, str(path.relative_to(root)))
     for path in sorted((root / "chapters").glob("*.md")):
-        code = "\n".join(c.source for c in jupytext.read(path).cells if c.cell_type == "code")
+        code = "\n".join(c.source for c in jupytext.read(path, fmt="md:myst").cells if c.cell_type == "code")
         add(io.BytesIO(code.encode("utf-8")), str(path.relative_to(root)))
     return template
 

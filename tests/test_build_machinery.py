@@ -23,6 +23,7 @@ def copy_of_inputs(tmp_path, monkeypatch):
     shutil.copy(ROOT / "requirements.txt", tmp_path / "requirements.txt")
     monkeypatch.setattr(book.build, "ROOT", tmp_path)
     monkeypatch.setattr(book.build, "BUILD", tmp_path / "_build")
+    monkeypatch.setattr(book.build, "CACHES", tmp_path / "_build" / ".jupyter_cache")
     return tmp_path
 
 
@@ -67,7 +68,7 @@ def test_finish_notebook_adds_setup_cell_and_drops_inline_image_data(tmp_path):
     target = tmp_path / "out" / "nb.ipynb"
     book.finish_notebook(source, target, "rnnbook @ git+https://github.com/o/r@abc1234#subdirectory=code")
     nb = json.loads(target.read_text())
-    assert "google.colab" in nb["cells"][0]["source"] and "abc1234" in nb["cells"][0]["source"]
+    assert "abc1234" in nb["cells"][0]["source"] and "google.colab" not in nb["cells"][0]["source"]
     assert nb["cells"][1]["source"] == "Caption."
     assert "date" not in nb["metadata"]
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
@@ -261,3 +262,100 @@ def test_glossary_terms_are_found_by_the_languages_column_header(tmp_path):
     assert hidden_state.glossary_terms(tmp_path, names["ja"]) == ["隠れ状態"]
     with pytest.raises(ValueError, match="no column"):
         hidden_state.glossary_terms(tmp_path, "Русский")
+
+
+def test_links_to_pages_without_notebooks_go_to_the_site_in_the_notebooks_language():
+    text = (
+        "See [the glossary](appendix-glossary.ipynb#term-x), [chapter 2](02-hidden-state.ipynb#sec-y) "
+        "and [a reference](appendix-references.ipynb)."
+    )
+    site = "https://example.org/book/v1.0/ja/"
+    linked = book.build.link_pages_without_notebooks(text, site, "chapters", {"chapters/02-hidden-state"})
+    assert linked == (
+        "See [the glossary](https://example.org/book/v1.0/ja/chapters/appendix-glossary.html#term-x), "
+        "[chapter 2](02-hidden-state.ipynb#sec-y) "
+        "and [a reference](https://example.org/book/v1.0/ja/chapters/appendix-references.html)."
+    )
+
+
+def make_site(folder, marker):
+    (folder / "en" / "chapters").mkdir(parents=True)
+    (folder / "index.html").write_text(marker)
+    (folder / "en" / "chapters" / "01-mlp.html").write_text(marker)
+    return folder
+
+
+def test_a_release_keeps_its_edition_and_a_later_push_keeps_both(tmp_path):
+    from book import release
+
+    store = tmp_path / "editions"
+    first = make_site(tmp_path / "build-1", "main, before the release")
+    out = tmp_path / "deploy"
+    assert release.assemble_site(first, store, out) == []
+    tagged = make_site(tmp_path / "build-tag", "the tagged build of 1.0")
+    release.store_edition(tagged, store, "v1.0")
+    later = make_site(tmp_path / "build-2", "main, after the release")
+    assert release.assemble_site(later, store, out) == ["v1.0"]
+    assert (out / "index.html").read_text() == "main, after the release"
+    assert (out / "v1.0" / "en" / "chapters" / "01-mlp.html").read_text() == "the tagged build of 1.0"
+    assert release.missing_editions(store) == [t for t in (f"v{e}" for e in book.editions()) if t != "v1.0"]
+    with pytest.raises(ValueError, match=r"v1\.0"):
+        release.store_edition(tagged, store, "latest")
+    with pytest.raises(FileNotFoundError, match="book build"):
+        release.assemble_site(tmp_path / "nothing", store, out)
+
+
+QUIZ_PAGE = """# Quiz
+
+## Chapter 1: Shapes
+
+::::{{quiz}}
+{options}
+
+Which shape does `SimpleRNN` read?
+
+1. `(batch, time, features)`
+2. `(time, batch, features)`
+
+{extra}
+::::
+"""
+
+
+def build_quiz(tmp_path, options, extra):
+    (tmp_path / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
+        "extensions = ['myst_parser', 'hs_quiz']\nmyst_enable_extensions = ['colon_fence', 'dollarmath']\n"
+        "hs_languages = {'en': {'title': 'T', 'quiz_question': 'Q {number}', 'quiz_answer': 'A',"
+        " 'quiz_correct_option': 'C {option}', 'quiz_correct_number': 'N {value}', 'quiz_rubric': 'R',"
+        " 'quiz_chapter': 'Ch', 'quiz_all_chapters': 'All'}}\n"
+    )
+    (tmp_path / "index.md").write_text(QUIZ_PAGE.format(options=options, extra=extra))
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-n", "-W", str(tmp_path), str(tmp_path / "_out")],
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "extra", "says"),
+    [
+        (":correct: 1", "", "quiz-feedback"),  # no feedback
+        (":correct: 3", ":::{quiz-feedback}\nWhy.\n:::", ":correct: among 1…2"),
+        (":essay:", ":::{quiz-feedback}\nWhy.\n:::", "no options"),
+        (":answer: 32\n:correct: 1", "", "exactly one of"),
+    ],
+)
+def test_a_quiz_without_its_answer_or_feedback_fails_the_build(tmp_path, options, extra, says):
+    result = build_quiz(tmp_path, options, extra)
+    assert result.returncode != 0 and says in result.stderr, result.stderr
+
+
+def test_a_quiz_is_exported_for_moodle_and_canvas(tmp_path):
+    result = build_quiz(tmp_path, ":correct: 1", ":::{quiz-feedback}\nKeras reads $(B, T, F)$.\n:::")
+    assert result.returncode == 0, result.stderr
+    xml = (tmp_path / "_out" / "quizzes" / "chapter-01.moodle.xml").read_text(encoding="utf-8")
+    assert 'fraction="100"' in xml and "\\((B, T, F)\\)" in xml and "$course$/top/T/Chapter 1: Shapes" in xml
+    page = (tmp_path / "_out" / "index.html").read_text(encoding="utf-8")
+    assert "Q 1.1" in page and "C 1" in page

@@ -162,3 +162,55 @@ def test_student_notebook_runs_on_simulated_colab_and_speaks_its_language(site, 
         assert re.search(SCRIPTS[lang], line, re.I), f"{lang} notebook printed a checker line not in {lang}: {line}"
     rnnbook_errors = [t for t in shown if "X[None]" in t]
     assert rnnbook_errors and all(re.search(SCRIPTS[lang], t, re.I) for t in rnnbook_errors), rnnbook_errors
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_setup_cell_installs_rnnbook_in_a_plain_jupyter_kernel_from_the_wheel(site, colab, monkeypatch, tmp_path, lang):
+    """Outside Colab (a JupyterHub, a lab's computer, a laptop): a fresh kernel with the frameworks but
+    without rnnbook and without google.colab. The notebook's first cell installs rnnbook from the wheel
+    that the build puts at the site's root (the offline path of the instructor guide), at the edition's
+    version; then a translated chapter runs top to bottom and every figure shows under its cell (the
+    English notebooks' figures are checked above, every chapter's)."""
+    _, python, versions = colab
+    subprocess.run([python, "-m", "pip", "uninstall", "-q", "-y", "rnnbook"], check=True, capture_output=True)
+    wheel = SITE / book.wheel_name()
+    assert wheel.exists(), f"./book build puts rnnbook's wheel at the site's root: {wheel}"
+    spec = tmp_path / "jupyter" / "kernels" / "plain"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python 3 (a plain Jupyter)",
+                "language": "python",
+                "env": {"RNNBOOK_PIP_SPEC": str(wheel), "TF_CPP_MIN_LOG_LEVEL": "3"},
+            }
+        )
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    for name in ("RNNBOOK_ALL_LANGUAGES", "RNNBOOK_LANG", "RNNBOOK_STRICT", "RNNBOOK_BUILD", "PYTHONPATH"):
+        monkeypatch.delenv(name, raising=False)
+    page = "chapters/02-hidden-state"
+    nb = nbformat.read(SITE / lang / "notebooks" / f"{page}.ipynb", as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="plain", allow_errors=True).execute()
+    errors = [(c.source[:60], o) for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors[:1]
+    assert not nb.cells[0].get("outputs"), f"the setup cell is not quiet: {nb.cells[0]['outputs']}"
+    installed = subprocess.run(
+        [python, "-c", "import rnnbook; print(rnnbook.__version__, rnnbook.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert installed[0] == book.rnnbook_version() and installed[1].startswith(str(python.parent.parent)), installed
+    assert "google.colab" not in nb.cells[0].source
+    drawing = [c for c in nb.cells if c.cell_type == "code" and "glue_figure(" in c.source]
+    assert drawing, f"{page} draws no figure: choose a chapter that does"
+    blank = [c.source[:60] for c in drawing if not any("image/png" in o.get("data", {}) for o in c.outputs)]
+    assert not blank, f"cells whose figure does not show outside the site's build: {blank}"
+    lines = [line for c in nb.cells for line in text_of(c).splitlines() if line.startswith(("✓", "✗"))]
+    # every checker line is in the notebook's language, or a formula with no words at all
+    words = [line for line in lines if re.search(r"[A-Za-z]{4,}", re.sub(r"\b\w*_\w*\b|tanh", "", line))]
+    assert lines and all(re.search(SCRIPTS[lang], line, re.I) for line in words), lines
+    after = subprocess.run([python, "-c", VERSIONS], capture_output=True, text=True, check=True).stdout
+    assert after == versions, f"installing the wheel changed the frameworks: {versions} -> {after}"

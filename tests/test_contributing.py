@@ -109,7 +109,7 @@ def test_the_workflows_take_languages_branch_and_torch_index_from_the_config():
         named = re.search(rf"\b{lang}\b", steps)
         assert not named, f"publish.yml names the language {lang}: read ./book config languages"
     assert "$(./book config languages)" in steps
-    assert "./book config notebooks-branch" in steps and "publish_branch: notebooks" not in steps
+    assert "./book config colab-branch" in steps and "publish_branch: notebooks" not in steps
     assert "download.pytorch.org" not in steps
     checks = yaml.safe_load((ROOT / ".github" / "workflows" / "checks.yml").read_text(encoding="utf-8"))
     assert "pull_request" in checks[True]  # YAML reads the key `on` as True

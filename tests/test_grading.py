@@ -95,8 +95,19 @@ def graded(site, tmp_path_factory):
     japanese = student_notebook("ja", correct_answers("ja"))
     (submissions / "eve.ipynb").write_text(japanese[: len(japanese) // 2], encoding="utf-8")  # truncated JSON
     (submissions / "frank.ipynb").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    # in Chinese: 2.1 computed by rnnbook's parameter count in the answer cell, 2.2 handing the step to
+    # rnnbook's rnn_step through a module alias (called while the checker runs it); 2.4 uses rnnbook only to
+    # seed, which is no shortcut
+    shortcuts = {
+        **correct_answers("zh_CN"),
+        "2.1": "from rnnbook.params import rnn_param_count\n\nanswer = rnn_param_count(8, 32)",
+        "2.2": "import rnnbook.rnn as ref\n\n\ndef my_rnn_step(X_t, H_prev, W_xh, W_hh, b_h):\n"
+        "    return ref.rnn_step(X_t, H_prev, W_xh, W_hh, b_h)",
+    }
+    shortcuts["2.4"] = "import rnnbook\n\nrnnbook.seed_everything(0)\n" + shortcuts["2.4"]
+    (submissions / "grace.ipynb").write_text(student_notebook("zh_CN", shortcuts), encoding="utf-8")
     students = grade.grade(submissions, out, cell_timeout=CELL_TIMEOUT, jobs=2, site=site)
-    assert [s.name for s in students] == ["alice", "boris", "carol", "dan", "eve", "frank"]
+    assert [s.name for s in students] == ["alice", "boris", "carol", "dan", "eve", "frank", "grace"]
     with (out / "grades.csv").open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
     return {row["student"]: row for row in rows}, out
@@ -113,7 +124,7 @@ def row(report: str, number: str) -> str:
 def test_csv_has_a_column_per_exercise_then_total_and_max(graded):
     rows, out = graded
     header = (out / "grades.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == "student," + ",".join(NUMBERS) + ",total,max"
+    assert header == "student," + ",".join(NUMBERS) + ",total,max,calls_reference"
     points = {name: [row[n] for n in [*NUMBERS, "total", "max"]] for name, row in rows.items()}
     assert points == {
         "alice": ["1", "1", "1", "1", "4", "4"],
@@ -122,7 +133,21 @@ def test_csv_has_a_column_per_exercise_then_total_and_max(graded):
         "dan": ["1", "1", "0", "1", "3", "4"],  # the loop was interrupted; 2.4 after it still ran
         "eve": ["0", "0", "0", "0", "0", "4"],
         "frank": ["0", "0", "0", "0", "0", "4"],
+        "grace": ["1", "1", "1", "1", "4", "4"],  # shortcuts keep their points, for the instructor to decide
     }
+    assert {name: row["calls_reference"] for name, row in rows.items()} == {
+        **{name: "" for name in ("alice", "boris", "carol", "dan", "eve", "frank")},
+        "grace": "2.1: rnnbook.params.rnn_param_count; 2.2: rnnbook.rnn.rnn_step",
+    }
+
+
+def test_answers_that_call_the_books_own_implementation_are_flagged_in_the_students_language(graded):
+    _, out = graded
+    report = feedback(out, "grace")
+    assert "- 练习 2.1：你的答案直接调用了本书自带的实现（rnnbook.params.rnn_param_count）" in report
+    assert "- 练习 2.2：你的答案直接调用了本书自带的实现（rnnbook.rnn.rnn_step）" in report
+    assert "2.3" not in report.split("##")[-1] and "2.4" not in report.split("##")[-1]
+    assert "[hidden-state]" not in report  # the grader's marker line is not a checker message
 
 
 def test_all_correct_report_in_english(graded):
@@ -195,3 +220,24 @@ def test_command_line_errors(tmp_path):
     assert grade.main([str(tmp_path / "missing")]) == 2
     assert grade.main([str(tmp_path), "--site", str(tmp_path)]) == 2
     assert grade.main([str(tmp_path), "--site", str(SITE), "--out", str(tmp_path / "out")]) == 1
+
+
+def test_the_books_own_solutions_call_no_reference_implementation_of_their_exercise():
+    """The grader flags an answer that calls its exercise's reference implementation in rnnbook
+    (rnnbook.exercises._watch.REFERENCES); a student who writes the book's own solution must not be."""
+    from conftest import ROOT, notebook_pages
+    from rnnbook.exercises._watch import REFERENCES
+
+    checked = 0
+    for page in notebook_pages():
+        text = (ROOT / f"{page}.md").read_text(encoding="utf-8")
+        for block in re.finditer(r"```\{exercise\}\n:label: (\S+)\n.*?```\{solution-end\}", text, re.S):
+            code = "\n".join(re.findall(r"```\{code-cell\} ipython3\n(.*?)```", block.group(0), re.S))
+            tree = ast.parse(code)
+            used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+            used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+            for module, check in re.findall(r"\b(ch\d\d)\.(check_\w+)\(", code):
+                references = REFERENCES[f"{module}.{check}"]
+                assert not [r for r in references if r.rsplit(".", 1)[1] in used], (block[1], references)
+                checked += 1
+    assert checked >= 27

@@ -27,7 +27,7 @@ def test_notebook_has_the_chapters_code_cells(site, lang, page):
     nbformat.validate(nb)
     source_code = [c.source.strip() for c in jupytext.read(ROOT / f"{page}.md").cells if c.cell_type == "code"]
     code = [c.source.strip() for c in nb.cells if c.cell_type == "code"]
-    assert "google.colab" in code[0], "the first cell must be the Colab setup cell"
+    assert "rnnbook" in code[0] and "pip" in code[0], "the first cell must be the setup cell"
     assert code[1:] == source_code, "code cells differ from the chapter's (Markdown copies of code?)"
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "```{code-cell}" not in markdown and "{glue" not in markdown
@@ -58,10 +58,72 @@ def test_notebook_markdown_is_translated(site, lang, page):
     assert not untranslated, f"Markdown cells with no {lang} text: {untranslated[:3]}"
 
 
-def test_setup_cell_pins_the_site_revision(site):
+def test_setup_cell_pins_the_site_revision_and_the_editions_rnnbook(site):
     nb = json.loads((SITE / "en" / "notebooks" / f"{notebook_pages()[0]}.ipynb").read_text(encoding="utf-8"))
     setup = "".join(nb["cells"][0]["source"])
-    assert re.search(r"git\+https://github\.com/[\w.-]+/[\w.-]+@[0-9a-f]{7,40}#subdirectory=code", setup), setup
+    if book.is_release():
+        assert book.wheel_url() in setup, setup
+    else:
+        assert re.search(r"git\+https://github\.com/[\w.-]+/[\w.-]+@[0-9a-f]{7,40}#subdirectory=code", setup), setup
+    # installed wherever rnnbook is missing or another version, not only in Colab
+    assert "google.colab" not in setup
+    assert f'importlib.metadata.version("rnnbook") != "{book.rnnbook_version()}"' in setup
+
+
+def test_rnnbook_version_is_the_editions():
+    import rnnbook
+
+    assert book.rnnbook_version() == rnnbook.__version__ == f"{book.edition()}.0"
+    assert book.edition() in book.editions() or not book.editions() or book.editions()[0] < book.edition()
+
+
+# --- links: every link of every generated notebook resolves, in every language -------------------
+
+LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+
+
+def anchors_in_notebook(nb) -> set[str]:
+    """Targets a link into the notebook can reach: the explicit anchors tojupyter writes for labels."""
+    text = "\n".join(source(c) for c in nb.cells if c.cell_type == "markdown")
+    return set(re.findall(r"<a id=['\"]([^'\"]+)['\"]", text))
+
+
+def ids_in_page(path) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_link_in_every_notebook_resolves(site, lang):
+    """Links between chapters stay notebook to notebook; a page without a notebook (an appendix) is
+    linked on the site, in the notebook's language; every anchor exists where the link points."""
+    folder = SITE / lang / "notebooks"
+    base = book.site_base(book.is_release()) + f"{lang}/"
+    broken, checked = [], 0
+    for path in sorted(folder.rglob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "markdown":
+                continue
+            for target in LINK.findall(source(cell)):
+                checked += 1
+                address, _, anchor = target.partition("#")
+                if address.startswith(base):
+                    page = SITE / lang / address.removeprefix(base)
+                    ok = page.exists() and (not anchor or anchor in ids_in_page(page))
+                elif address.startswith(("http://", "https://", "mailto:")):
+                    ok = not address.startswith(book.site_url())  # another site's page, or another language's
+                elif address == "":
+                    ok = anchor in anchors_in_notebook(nb) or anchor in {
+                        re.sub(r"[^\w-]", "", h.replace(" ", "-")) for h in re.findall(r"^#+ (.+)$", source(cell), re.M)
+                    }
+                else:
+                    linked = path.parent / address
+                    ok = address.endswith(".ipynb") and linked.exists()
+                    ok = ok and (not anchor or anchor in anchors_in_notebook(nbformat.read(linked, as_version=4)))
+                if not ok:
+                    broken.append(f"{path.relative_to(SITE)}: {target}")
+    assert checked > 100, "too few links checked: did the notebooks change shape?"
+    assert not broken, f"{len(broken)} links do not resolve, e.g. {broken[:5]}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

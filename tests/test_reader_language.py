@@ -1,6 +1,7 @@
 """Every edition speaks its reader's language: on a translated page the reader meets English only in
 code, identifiers, names and the frameworks' own messages; exercises are numbered per chapter."""
 
+import functools
 import io
 import keyword
 import re
@@ -13,6 +14,20 @@ from conftest import LANGUAGES, SITE, TRANSLATIONS, notebook_pages, source_pages
 
 # Names a translation keeps as they are.
 NAMES = {
+    # learning platforms and the file formats of the instructor kit
+    "Moodle",
+    "Canvas",
+    "XML",
+    "QTI",
+    "PDF",
+    "xml",
+    "zip",
+    "ipynb",
+    "JupyterLab",
+    "Linux",
+    "macOS",
+    "Apple",
+    "WSL",
     "Keras",
     "PyTorch",
     "NumPy",
@@ -46,7 +61,6 @@ NAMES = {
     "Glorot",
     "Adam",
     "SGD",
-    "PDF",
     "pdf",
     "CC",
     "BY",
@@ -55,7 +69,6 @@ NAMES = {
     "API",
     "CPU",
     "GPU",
-    "ipynb",
     "md",
     "html",
     "Hidden",
@@ -125,6 +138,11 @@ def identifiers(doc) -> set[str]:
     return names
 
 
+@functools.cache
+def linked_identifiers(path) -> set[str]:
+    return identifiers(soup(path))
+
+
 def english_words(path) -> list[str]:
     """English words a reader sees on a page: visible text, tooltips, placeholders and alt text,
     outside code input, inline code, math, the bibliography and the frameworks' own messages."""
@@ -141,6 +159,14 @@ def english_words(path) -> list[str]:
             continue
         tag.decompose()
     texts = []
+    # a link to a section shows that section's title as plain text; code in the title (`(batch, time,
+    # features)`) is code on the linked page, and counts as its identifiers there
+    for ref in doc.select("a.reference.internal span.std-ref"):
+        target = ref.find_parent("a").get("href", "").split("#")[0]
+        linked = (path.parent / target) if target else path
+        names = linked_identifiers(linked) if linked.is_file() else set()
+        texts += [w for w in WORD.findall(ref.get_text(" ")) if w not in names]
+        ref.decompose()
     for output in doc.select("div.cell_output pre, div.output pre"):
         lines = output.get_text().splitlines()
         texts += [line for line in lines if not FRAMEWORK_LINE.search(line)]

@@ -376,6 +376,8 @@ def test_the_theme_builds_the_header_buttons_the_book_translates(app):
         assert label in buttons, f"sphinx-book-theme has no header button {label!r}: {why}"
         assert buttons[label]["tooltip"] == english, f"{label}: {buttons[label]['tooltip']!r}: {why}"
     assert "download-source-button" in buttons and buttons["download-buttons"]["group"], why
+    # translate_theme turns the theme's print button into a link to the language's PDF
+    assert "download-pdf-button" in buttons, why
     assert listener_priority(app, "html-page-context", "add_header_buttons") < listener_priority(
         app, "html-page-context", "translate_theme"
     ), why

@@ -6,7 +6,7 @@ from rnnbook.mlp import dense_forward, mlp_forward, relu, softmax
 from rnnbook.params import dense_param_count, mlp_param_count, rnn_param_count
 from rnnbook.rnn import rnn_forward, rnn_step, scaled_recurrent_matrix, spectral_radius
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 __all__ = [
     "dense_forward",

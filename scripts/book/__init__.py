@@ -3,7 +3,7 @@
 Run through the ``./book`` wrapper, which creates the virtual environment first. One module per
 concern: config (the facts of _config.yml and _toc.yml), env, build, translations, bench, testing, cli.
 
-    ./book build [--lang ru ...]   # HTML + notebooks for every (or the given) language
+    ./book build [--lang ru ...]   # HTML, notebooks, PDFs and kits for every (or the given) language
     ./book test [PART]             # lint, package tests, build with -n -W, book checks
     ./book setup                   # Chromium and CJK fonts for the browser tests (apt-get, as root)
     ./book config KEY              # one setting of _config.yml (languages, notebooks-branch, ...)
@@ -14,7 +14,7 @@ concern: config (the facts of _config.yml and _toc.yml), env, build, translation
     ./book grade SUBMISSIONS       # grade students' notebooks with nbgrader: grades.csv, feedback/
 """
 
-from .build import execution_cache, finish_notebook, root_index, sphinx_conf  # noqa: F401
+from .build import build_wheel, execution_cache, finish_notebook, rnnbook_spec, root_index, sphinx_conf  # noqa: F401
 from .config import (  # noqa: F401
     BUILD,
     HTML,
@@ -24,12 +24,21 @@ from .config import (  # noqa: F401
     TRANSLATIONS,
     book_config,
     browser_code,
+    edition,
+    editions,
     github_repo,
     language_entry,
     notebook_pages,
     notebooks_branch,
+    release_notebooks_branch,
+    release_tag,
+    rnnbook_version,
+    site_base,
     site_url,
     toc_pages,
     torch_index,
+    wheel_name,
+    wheel_url,
 )
-from .env import COLAB_CONSTRAINTS, colab_venv, environment  # noqa: F401
+from .env import COLAB_CONSTRAINTS, colab_venv, environment, is_release  # noqa: F401
+from .pdf import KIT_DIR, pdf_name  # noqa: F401

@@ -12,12 +12,13 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import notebooks  # scripts/notebooks.py
 
 from .config import (
     BUILD,
+    CACHES,
     HTML,
     LANGUAGES,
     NOTEBOOK_DIR,
@@ -26,9 +27,15 @@ from .config import (
     github_repo,
     language_entry,
     notebook_pages,
-    site_url,
+    release_notebooks_branch,
+    release_tag,
+    rnnbook_version,
+    site_base,
+    wheel_name,
+    wheel_url,
 )
-from .env import environment, revision, run
+from .env import ensure_chromium, environment, is_release, revision, run
+from .pdf import build_pdfs, pdf_name
 
 
 def execution_cache(prune: bool = False) -> Path:
@@ -46,7 +53,7 @@ def execution_cache(prune: bool = False) -> Path:
         digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
     key = digest.hexdigest()[:16]
-    caches = BUILD / ".jupyter_cache"
+    caches = CACHES
     if prune and caches.exists():  # the build drops stale caches; a test that only looks must not
         for old in caches.iterdir():
             if old.name != key:
@@ -97,23 +104,45 @@ def sphinx(builder: str, lang: str, outdir: Path, *extra: str, strict: bool = Tr
 
 SETUP_CELL = """\
 # {comment}
-import importlib.util, os, subprocess, sys
+import importlib.metadata, importlib.util, os, site, subprocess, sys
 
-if "google.colab" in sys.modules and importlib.util.find_spec("rnnbook") is None:
+if importlib.util.find_spec("rnnbook") is None or importlib.metadata.version("rnnbook") != "{version}":
     spec = os.environ.get("RNNBOOK_PIP_SPEC", "{spec}")
     pip = [sys.executable, "-m", "pip", "install", "-qq", "--disable-pip-version-check"]
     subprocess.run([*pip, spec], check=True)
+    if site.ENABLE_USER_SITE and site.getusersitepackages() not in sys.path:
+        sys.path.append(site.getusersitepackages())  # pip's fallback when site-packages is read-only
+    importlib.invalidate_caches()
 os.environ["RNNBOOK_LANG"] = "{lang}"
 """
 
 
 DATA_IMAGE = re.compile(r"!\[[^\]]*\]\(data:image/[^)]*\)\s*")
+NOTEBOOK_LINK = re.compile(r"\]\((?P<page>[\w.-]+)\.ipynb(?P<anchor>#[^)\s]*)?\)")
 
 
-def finish_notebook(source: Path, target: Path, spec: str, lang: str = "en", page: str = "") -> Path | None:
-    """Give a generated notebook its Colab setup cell and a standard kernel, then write it; if the
-    chapter has exercises, write its student notebook (``<page>-exercises.ipynb``) next to it and
-    return that path."""
+def link_pages_without_notebooks(text: str, site: str, folder: str, notebooks: set[str]) -> str:
+    """A link to a page that has no notebook (an appendix) goes to that page on the site, in the
+    notebook's language; links between chapters stay relative (Colab and Jupyter open them).
+
+    ``site``: this language's site, e.g. https://…/ru/; ``folder``: the pages' folder (chapters)."""
+
+    def target(match):
+        page = f"{folder}/{match['page']}" if folder else match["page"]
+        if page in notebooks:
+            return match.group(0)
+        return f"]({site}{page}.html{match['anchor'] or ''})"
+
+    return NOTEBOOK_LINK.sub(target, text)
+
+
+def finish_notebook(
+    source: Path, target: Path, spec: str, lang: str = "en", page: str = "", site: str = "", version: str = ""
+) -> Path | None:
+    """Give a generated notebook its setup cell (rnnbook at ``version`` from ``spec`` wherever it is
+    missing), links that resolve outside the site (``site``: this language's site) and a standard
+    kernel, then write it; if the chapter has exercises, write its student notebook
+    (``<page>-exercises.ipynb``) next to it and return that path."""
     nb = json.loads(source.read_text(encoding="utf-8"))
     setup = {
         "cell_type": "code",
@@ -121,13 +150,19 @@ def finish_notebook(source: Path, target: Path, spec: str, lang: str = "en", pag
         "id": "hs-colab-setup",
         "metadata": {"tags": ["colab-setup"]},
         "outputs": [],
-        "source": SETUP_CELL.rstrip("\n").format(spec=spec, lang=lang, comment=language_entry(lang)["setup_comment"]),
+        "source": SETUP_CELL.rstrip("\n").format(
+            spec=spec, lang=lang, comment=language_entry(lang)["setup_comment"], version=version or rnnbook_version()
+        ),
     }
+    folder = str(PurePosixPath(page).parent) if page else ""
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             # {glue:figure} arrives as an inline image whose alt text is its own data URI; the
             # code cell above draws the figure when the notebook runs, so keep only the caption.
-            cell["source"] = DATA_IMAGE.sub("", notebooks.cell_source(cell))
+            text = DATA_IMAGE.sub("", notebooks.cell_source(cell))
+            if site:
+                text = link_pages_without_notebooks(text, site, "" if folder == "." else folder, set(notebook_pages()))
+            cell["source"] = text
     nb["cells"].insert(0, setup)
     for i, cell in enumerate(nb["cells"][1:], start=1):
         cell.setdefault("id", f"cell-{i}")
@@ -196,25 +231,66 @@ def build_inputs_digest(lang: str) -> str:
     return digest.hexdigest()
 
 
+REBUILT: set[str] = set()  # languages whose Sphinx ran in this build: their PDF is printed again
+
+
+def build_wheel() -> Path:
+    """rnnbook's wheel, at the root of the site (and, for a release, attached to it by the publish
+    workflow): pip installs it without git or network access to GitHub."""
+    scratch = ROOT / "code" / "build"
+    shutil.rmtree(scratch, ignore_errors=True)  # setuptools would reuse stale files from it
+    out = BUILD / "dist"
+    shutil.rmtree(out, ignore_errors=True)
+    pip = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "--no-index"]
+    run([*pip, "./code", "-w", out], stdout=subprocess.DEVNULL, env=environment())
+    shutil.rmtree(scratch, ignore_errors=True)
+    wheel = out / wheel_name()
+    if not wheel.exists():
+        raise FileNotFoundError(
+            f"pip wheel did not write {wheel}; is code/pyproject.toml's version {rnnbook_version()}?"
+        )
+    HTML.mkdir(parents=True, exist_ok=True)
+    for old in HTML.glob("rnnbook-*.whl"):
+        old.unlink()
+    shutil.copy2(wheel, HTML / wheel.name)
+    return wheel
+
+
+def rnnbook_spec(release: bool) -> str:
+    """What a notebook's setup cell installs: a released edition's wheel, or the built commit."""
+    if release:
+        return wheel_url()
+    return f"rnnbook @ git+https://github.com/{github_repo()}@{revision()}#subdirectory=code"
+
+
 def build_language(lang: str, cache: Path) -> float:
     start = time.perf_counter()
+    release = is_release()
     jupyter_out = BUILD / "jupyter" / lang
     stamp = BUILD / "stamps" / f"{lang}.sha256"
-    inputs = build_inputs_digest(lang)
+    inputs = build_inputs_digest(lang) + f"release={release}"
     if stamp.exists() and stamp.read_text() == inputs and (HTML / lang / "intro.html").exists():
         print(f"   {lang}: nothing changed since the last build, Sphinx not run", flush=True)
     else:
+        REBUILT.add(lang)
         stamp.unlink(missing_ok=True)
         fresh_if_machinery_changed(lang)
-        common = ["-D", f"nb_execution_cache_path={cache}"]
+        common = [
+            "-D",
+            f"nb_execution_cache_path={cache}",
+            "-D",
+            f"hs_notebooks_branch={release_notebooks_branch(release)}",
+            "-D",
+            f"hs_current_edition={release_tag() if release else ''}",
+        ]
         sphinx("html", lang, HTML / lang, *common)
-        sphinx("jupyter", lang, jupyter_out, *common, "-D", f"tojupyter_urlpath={site_url()}{lang}/")
+        sphinx("jupyter", lang, jupyter_out, *common, "-D", f"tojupyter_urlpath={site_base(release)}{lang}/")
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(inputs)
-    spec = f"rnnbook @ git+https://github.com/{github_repo()}@{revision()}#subdirectory=code"
+    spec = rnnbook_spec(release)
     for page in notebook_pages():
         target = HTML / lang / NOTEBOOK_DIR / f"{page}.ipynb"
-        finish_notebook(jupyter_out / f"{page}.ipynb", target, spec, lang, page)
+        finish_notebook(jupyter_out / f"{page}.ipynb", target, spec, lang, page, site=f"{site_base(release)}{lang}/")
     return time.perf_counter() - start
 
 
@@ -284,8 +360,23 @@ def cmd_build(args) -> None:
     with ThreadPoolExecutor(max_workers=max(1, min(len(languages) - 1, os.cpu_count() or 1))) as pool:
         list(pool.map(build, languages[1:]))
     write_root_index()
+    build_wheel()
+    # the PDFs and the instructor kits: Chromium prints each rebuilt language (./book setup installs it)
+    stale = [lang for lang in languages if lang in REBUILT or not (HTML / lang / pdf_name(lang)).exists()]
+    if stale and not shutil.which("chromium") and os.name == "posix" and os.geteuid() == 0:
+        ensure_chromium()
+    if stale and not shutil.which("chromium"):
+        print(
+            "   PDFs and instructor kits NOT printed: they need Chromium and CJK fonts "
+            "(./book setup, or: sudo apt-get install chromium fonts-noto-cjk)",
+            flush=True,
+        )
+    elif stale:
+        start = time.perf_counter()
+        build_pdfs(stale)
+        print(f"   PDFs and kits ({', '.join(stale)}) printed in {time.perf_counter() - start:.0f} s", flush=True)
     print("\nBuild times:")
     for lang, seconds in times.items():
         print(f"  {lang:<6} {seconds:6.0f} s")
     print(f"\nOpen the site: {HTML / 'index.html'}")
-    print(f"  (or serve it: python -m http.server -d {HTML.relative_to(ROOT)} 8000, then http://localhost:8000/)")
+    print(f"  (or serve it: python -m http.server -d {os.path.relpath(HTML, ROOT)} 8000, then http://localhost:8000/)")

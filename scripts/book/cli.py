@@ -13,6 +13,7 @@ from . import __doc__ as DOC
 from .bench import cmd_bench
 from .build import cmd_build
 from .config import CONFIG_KEYS, ROOT
+from .release import cmd_assemble_site, cmd_store_edition
 from .testing import PARTS, cmd_setup, cmd_test
 from .translations import cmd_i18n_check, cmd_i18n_status, cmd_i18n_update
 
@@ -52,6 +53,13 @@ def main(argv=None) -> None:
     check.set_defaults(func=cmd_i18n_check)
     setup = sub.add_parser("setup", help="install what the tests need beyond .venv: Chromium and CJK fonts")
     setup.set_defaults(func=cmd_setup)
+    store = sub.add_parser("store-edition", help="keep this tagged build's site in a folder of editions")
+    store.add_argument("--store", required=True, help="the folder of editions (the editions branch)")
+    store.set_defaults(func=cmd_store_edition)
+    assemble = sub.add_parser("assemble-site", help="the latest site plus every stored edition, for Pages")
+    assemble.add_argument("--store", required=True, help="the folder of editions (the editions branch)")
+    assemble.add_argument("--out", required=True, help="where to write the site to deploy")
+    assemble.set_defaults(func=cmd_assemble_site)
     config = sub.add_parser("config", help="print one of the book's settings (read from _config.yml)")
     config.add_argument("key", choices=sorted(CONFIG_KEYS))
     config.set_defaults(func=lambda args: print(CONFIG_KEYS[args.key]()))

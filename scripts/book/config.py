@@ -4,12 +4,15 @@ as YAML. The build, the tests and the publish workflow (through ``./book config`
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-BUILD = ROOT / "_build"
+# HS_BUILD_DIR builds elsewhere (the release test builds a tagged edition beside the usual site)
+BUILD = Path(os.environ.get("HS_BUILD_DIR") or ROOT / "_build")
+CACHES = ROOT / "_build" / ".jupyter_cache"  # shared by every build of this checkout
 HTML = BUILD / "html"
 NOTEBOOK_DIR = "notebooks"  # <site>/<lang>/notebooks/<page>.ipynb
 
@@ -64,6 +67,53 @@ def torch_index() -> str:
     return setting("hs_torch_index")
 
 
+def edition() -> str:
+    """The edition this source is (hs_edition), e.g. "1.0"."""
+    return str(setting("hs_edition"))
+
+
+def editions() -> list[str]:
+    """Released editions, newest first (hs_editions)."""
+    return [str(e) for e in setting("hs_editions")]
+
+
+def release_tag(version: str | None = None) -> str:
+    """The git tag of an edition: v1.0."""
+    return f"v{version or edition()}"
+
+
+def rnnbook_version() -> str:
+    """rnnbook's version, from code/pyproject.toml; an edition's rnnbook is <edition>.0."""
+    import tomllib
+
+    return tomllib.loads((ROOT / "code" / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+def wheel_name() -> str:
+    return f"rnnbook-{rnnbook_version()}-py3-none-any.whl"
+
+
+def release_notebooks_branch(release: bool) -> str:
+    """Where Colab finds the notebooks: a released edition keeps its own branch, never overwritten."""
+    return f"{notebooks_branch()}-{release_tag()}" if release else notebooks_branch()
+
+
+def site_base(release: bool) -> str:
+    """The site's address for this build: a released edition lives under v<edition>/."""
+    return f"{site_url()}{release_tag()}/" if release else site_url()
+
+
+def wheel_url() -> str:
+    """Where a release publishes rnnbook's wheel (a GitHub release asset)."""
+    return f"https://github.com/{github_repo()}/releases/download/{release_tag()}/{wheel_name()}"
+
+
+def _is_release() -> bool:
+    from .env import is_release
+
+    return is_release()
+
+
 def browser_code(lang: str) -> str:
     """The primary subtag a browser reports for the language: zh_CN -> zh (the root page's redirect)."""
     return lang.split("_")[0].lower()
@@ -92,4 +142,9 @@ CONFIG_KEYS = {
     "site-url": site_url,
     "torch-index": torch_index,
     "notebook-dir": lambda: NOTEBOOK_DIR,
+    "edition": edition,
+    # where this build's notebooks go: the notebooks branch, or a released edition's own (HEAD tagged)
+    "colab-branch": lambda: release_notebooks_branch(_is_release()),
+    "release-tag": release_tag,
+    "wheel-name": wheel_name,
 }

@@ -52,6 +52,22 @@ def revision() -> str:
         return "main"
 
 
+def is_release() -> bool:
+    """Whether this build is a released edition: HEAD carries the tag v<hs_edition> (CI checks the
+    tag out). HS_RELEASE=1 or 0 decides instead (the release test builds an edition untagged)."""
+    from .config import release_tag
+
+    if os.environ.get("HS_RELEASE") in ("0", "1"):
+        return os.environ["HS_RELEASE"] == "1"
+    try:
+        out = subprocess.run(
+            ["git", "tag", "--points-at", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return False
+    return release_tag() in out.stdout.split()
+
+
 def ensure_chromium() -> None:
     """The browser tests drive Debian's Chromium (Playwright cannot download its own here)."""
     if shutil.which("chromium"):
